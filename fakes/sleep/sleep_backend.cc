@@ -1,0 +1,74 @@
+#include "fakes/sleep/sleep_backend.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+namespace rundrill::fakes {
+
+std::optional<SimDuration> ParseSleepInterval(std::string_view operand) {
+  if (operand.empty()) return std::nullopt;
+  double scale = 1000.0;
+  std::string number(operand);
+  switch (number.back()) {
+    case 's':
+      number.pop_back();
+      break;
+    case 'm':
+      scale = 60000.0;
+      number.pop_back();
+      break;
+    case 'h':
+      scale = 3600000.0;
+      number.pop_back();
+      break;
+    case 'd':
+      scale = 86400000.0;
+      number.pop_back();
+      break;
+    default:
+      break;
+  }
+  if (number.empty() || number[0] == '-' || number[0] == '+' || number[0] == ' ') {
+    return std::nullopt;
+  }
+  char* end = nullptr;
+  const double value = std::strtod(number.c_str(), &end);
+  if (end != number.c_str() + number.size() || !std::isfinite(value) || value < 0) {
+    return std::nullopt;
+  }
+  return SimDuration(static_cast<int64_t>(std::llround(value * scale)));
+}
+
+CommandResponse SleepBackend::Handle(const CommandRequest& request, SimContext& context) {
+  CommandResponse response;
+  static constexpr char kTryHelp[] = "Try 'sleep --help' for more information.\n";
+  if (request.argv.size() < 2) {
+    response.stderr_data = std::string("sleep: missing operand\n") + kTryHelp;
+    response.exit_code = 1;
+    return response;
+  }
+  SimDuration total{0};
+  for (size_t i = 1; i < request.argv.size(); ++i) {
+    const std::string& operand = request.argv[i];
+    if (operand == "--help" || operand == "--version") {
+      response.stderr_data =
+          "rundrill: sleep '" + operand + "' is not modelled; add a stub in the scenario\n";
+      response.exit_code = 1;
+      return response;
+    }
+    const auto interval = ParseSleepInterval(operand);
+    if (!interval) {
+      // GNU quotes the operand with ‘…’ under a UTF-8 locale, which the sandbox sets.
+      response.stderr_data =
+          "sleep: invalid time interval \u2018" + operand + "\u2019\n" + kTryHelp;
+      response.exit_code = 1;
+      return response;
+    }
+    total += *interval;
+  }
+  context.AdvanceTo(context.Now() + total);
+  return response;
+}
+
+}  // namespace rundrill::fakes

@@ -1,0 +1,168 @@
+#include "reports/markdown_report.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace rundrill::reports {
+namespace {
+
+constexpr size_t kMaxOutputLines = 40;
+
+// A table cell: pipes escaped, newlines folded, long text shortened.
+std::string Cell(const std::string& text, size_t max = 120) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n') {
+      out += " ⏎ ";
+    } else if (c != '\r') {
+      out += c;
+    }
+  }
+  if (out.size() > max) out = out.substr(0, max) + "…";
+  return out;
+}
+
+// A code fence longer than any run of backticks in the text, so output cannot close it.
+std::string Fenced(const std::string& text, const std::string& info = "") {
+  size_t longest = 0, run = 0;
+  for (char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  const std::string fence(std::max<size_t>(3, longest + 1), '`');
+  std::string body = text;
+  size_t lines = static_cast<size_t>(std::count(body.begin(), body.end(), '\n'));
+  if (lines > kMaxOutputLines) {
+    size_t pos = 0;
+    for (size_t i = 0; i < kMaxOutputLines; ++i) pos = body.find('\n', pos) + 1;
+    body = body.substr(0, pos) + "… (" + std::to_string(lines - kMaxOutputLines) +
+           " more lines in result.json)\n";
+  }
+  if (!body.empty() && body.back() != '\n') body += '\n';
+  return fence + info + "\n" + body + fence + "\n";
+}
+
+std::string Join(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& arg : argv) {
+    if (!out.empty()) out += ' ';
+    const bool plain =
+        !arg.empty() && arg.find_first_of(" \t\n'\"$`\\|&;<>(){}*?") == std::string::npos;
+    out += plain ? arg : "'" + arg + "'";
+  }
+  return out;
+}
+
+std::string Figure(const std::optional<SimDuration>& d) { return d ? FormatDuration(*d) : "—"; }
+
+std::string OutcomeMark(drill::StepOutcome outcome) {
+  switch (outcome) {
+    case drill::StepOutcome::kSucceeded:
+      return "✅ succeeded";
+    case drill::StepOutcome::kFailed:
+      return "❌ failed";
+    case drill::StepOutcome::kSkipped:
+      return "⏭ skipped";
+    case drill::StepOutcome::kTimedOut:
+      return "⏱ timed out";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string RenderMarkdown(const drill::DrillResult& r) {
+  std::ostringstream md;
+  size_t passed = 0;
+  for (const auto& e : r.expectations) passed += e.passed;
+
+  md << "# Drill " << r.scenario_name << ": " << (r.passed ? "PASSED ✅" : "FAILED ❌") << "\n\n";
+  if (!r.scenario_description.empty()) md << r.scenario_description << "\n\n";
+  md << "| | |\n|---|---|\n";
+  md << "| Scenario | `" << r.scenario_path << "` |\n";
+  md << "| Seed | " << r.seed << " |\n";
+  md << "| Virtual start | " << r.start_time << " |\n";
+  md << "| Horizon | " << FormatDuration(r.horizon) << " |\n";
+  md << "| Expectations | " << passed << " of " << r.expectations.size() << " met |\n";
+  md << "| Time to detect | " << Figure(r.figures.time_to_detect) << " |\n";
+  md << "| Time to mitigate | " << Figure(r.figures.time_to_mitigate) << " |\n";
+  md << "| Time to resolve | " << Figure(r.figures.time_to_resolve) << " |\n\n";
+
+  md << "## Expectations\n\n";
+  if (r.expectations.empty()) {
+    md << "The scenario states no expectations.\n\n";
+  } else {
+    md << "| | Expected | Found | Where |\n|---|---|---|---|\n";
+    for (const auto& e : r.expectations) {
+      md << "| " << (e.passed ? "✅" : "❌") << " | " << Cell(e.what) << " | " << Cell(e.detail)
+         << " | `" << e.source << "` |\n";
+    }
+    md << "\n";
+  }
+
+  md << "## Timeline\n\n| Virtual time | Event | Detail |\n|---|---|---|\n";
+  for (const auto& t : r.timeline) {
+    md << "| " << FormatClock(t.at) << " | " << t.kind << " | " << Cell(t.detail, 200) << " |\n";
+  }
+  md << "\n";
+
+  md << "## Runbooks\n\n";
+  if (r.runbooks.empty()) md << "No runbook ran.\n\n";
+  for (const auto& run : r.runbooks) {
+    md << "### " << run.name << " — " << run.outcome << "\n\n";
+    md << "`" << run.path << "`, for alert " << run.alertname << " (" << run.alert_fingerprint
+       << "), from " << FormatClock(run.started_at) << " to " << FormatClock(run.ended_at) << ".";
+    if (!run.params.empty()) {
+      md << " Params:";
+      for (const auto& [k, v] : run.params) md << " `" << k << "=" << v << "`";
+    }
+    md << "\n\n";
+    for (const auto& step : run.steps) {
+      md << "#### " << (step.on_failure ? "on_failure: " : "") << step.id << " (" << step.type
+         << ") — " << OutcomeMark(step.outcome) << "\n\n";
+      if (step.name != step.id) md << step.name << "\n\n";
+      md << Fenced(step.command, "sh");
+      if (step.outcome == drill::StepOutcome::kSkipped) {
+        md << "\n" << step.reason << "\n\n";
+        continue;
+      }
+      md << "\n" << FormatClock(step.started_at) << " → " << FormatClock(step.ended_at);
+      if (!step.reason.empty()) md << ": " << step.reason;
+      md << "\n\n";
+      for (size_t i = 0; i < step.attempts.size(); ++i) {
+        const auto& a = step.attempts[i];
+        if (step.attempts.size() > 1) {
+          md << "Attempt " << (i + 1) << " at " << FormatClock(a.started_at) << ": exit "
+             << a.exit_code << (a.stop == "exited" ? "" : " (" + a.stop + ")") << "\n\n";
+        } else if (a.stop != "exited" || a.exit_code != 0) {
+          md << "Exit " << a.exit_code << (a.stop == "exited" ? "" : " (" + a.stop + ")") << "\n\n";
+        }
+        if (!a.stdout_data.empty()) md << "stdout:\n\n" << Fenced(a.stdout_data) << "\n";
+        if (!a.stderr_data.empty()) md << "stderr:\n\n" << Fenced(a.stderr_data) << "\n";
+      }
+      if (step.capture_name) {
+        md << "Captured `" << *step.capture_name << "`.\n\n";
+      }
+    }
+  }
+
+  md << "## Backend calls\n\n";
+  if (r.transcript.empty()) {
+    md << "No fake was called.\n\n";
+  } else {
+    md << "| Virtual time | Step | Call | Exit | Took |\n|---|---|---|---|---|\n";
+    for (const auto& c : r.transcript) {
+      md << "| " << FormatClock(c.at) << " | " << c.runbook << "/" << c.step << " #" << c.sequence
+         << " | `" << Cell(Join(c.argv)) << "` | " << c.exit_code << " | "
+         << FormatDuration(c.duration) << " |\n";
+    }
+    md << "\n";
+  }
+
+  md << "## Reproduce\n\n" << Fenced(r.reproduce, "sh");
+  return md.str();
+}
+
+}  // namespace rundrill::reports

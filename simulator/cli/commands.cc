@@ -1,0 +1,218 @@
+#include "simulator/cli/commands.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+
+#include "reports/markdown_report.h"
+#include "reports/result_json.h"
+#include "simulator/drill/drill.h"
+#include "simulator/load/loader.h"
+
+namespace rundrill::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+void PrintDiagnostics(const std::vector<load::Diagnostic>& errors, std::ostream& err) {
+  for (const auto& e : errors) err << e.ToString() << "\n";
+}
+
+// Writes through a temporary file and a rename, so a crash never leaves half a
+// report.
+bool WriteFileAtomically(const fs::path& path, const std::string& content, std::string* error) {
+  const fs::path temp = path.string() + ".tmp";
+  {
+    std::ofstream file(temp, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      *error = "cannot write " + temp.string();
+      return false;
+    }
+    file << content;
+    if (!file.flush()) {
+      *error = "cannot write " + temp.string();
+      return false;
+    }
+  }
+  std::error_code ec;
+  fs::rename(temp, path, ec);
+  if (ec) {
+    *error = "cannot rename " + temp.string() + ": " + ec.message();
+    return false;
+  }
+  return true;
+}
+
+std::string FigureText(const std::optional<SimDuration>& d) {
+  return d ? FormatDuration(*d) : "n/a";
+}
+
+}  // namespace
+
+std::string ShellQuote(const std::string& arg) {
+  if (!arg.empty() &&
+      arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                            "_-./=:,@%+") == std::string::npos) {
+    return arg;
+  }
+  std::string out = "'";
+  for (char c : arg) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+std::string DefaultShimPath() {
+  if (const char* override_path = std::getenv("RUNDRILL_SHIM")) return override_path;
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "rundrill-shim";
+  return (self.parent_path() / "rundrill-shim").string();
+}
+
+int Validate(const ValidateOptions& options, Io io) {
+  std::vector<load::Diagnostic> errors;
+  const load::Catalog catalog = load::LoadPaths(options.paths, &errors);
+  if (!errors.empty()) {
+    PrintDiagnostics(errors, io.err);
+    io.err << errors.size() << (errors.size() == 1 ? " error" : " errors") << "\n";
+    return kExitBadInput;
+  }
+  io.out << "ok: " << catalog.runbooks.size() << " runbook"
+         << (catalog.runbooks.size() == 1 ? "" : "s") << ", " << catalog.scenarios.size()
+         << " scenario" << (catalog.scenarios.size() == 1 ? "" : "s") << "\n";
+  return kExitPassed;
+}
+
+int Run(const RunOptions& options, Io io) {
+  std::vector<load::Diagnostic> errors;
+  auto scenario = load::LoadScenarioFile(options.scenario, &errors);
+  std::vector<model::Runbook> runbooks;
+  if (options.runbooks.empty()) {
+    load::Catalog catalog = load::LoadPaths({options.runbooks_dir}, &errors);
+    runbooks = std::move(catalog.runbooks);
+  } else {
+    for (const auto& path : options.runbooks) {
+      if (auto runbook = load::LoadRunbookFile(path, &errors)) runbooks.push_back(*runbook);
+    }
+  }
+  if (!errors.empty() || !scenario) {
+    PrintDiagnostics(errors, io.err);
+    return kExitBadInput;
+  }
+
+  drill::DrillOptions drill_options;
+  drill_options.seed = options.seed.value_or(scenario->seed.value_or(1));
+  drill_options.shim_path = options.shim_path.empty() ? DefaultShimPath() : options.shim_path;
+  drill_options.wall_limit = options.wall_limit;
+  std::string reproduce = "rundrill run " + ShellQuote(options.scenario);
+  if (options.runbooks.empty()) {
+    reproduce += " --runbooks " + ShellQuote(options.runbooks_dir);
+  } else {
+    for (const auto& path : options.runbooks) reproduce += " --runbook " + ShellQuote(path);
+  }
+  reproduce += " --seed " + std::to_string(drill_options.seed);
+  drill_options.reproduce = reproduce;
+
+  auto result = drill::RunDrill(*scenario, runbooks, drill_options);
+  if (!result.ok()) {
+    io.err << "rundrill: " << result.status().message() << "\n";
+    return result.status().ExitCode();
+  }
+
+  std::error_code ec;
+  fs::create_directories(options.out_dir, ec);
+  if (ec) {
+    io.err << "rundrill: cannot create " << options.out_dir << ": " << ec.message() << "\n";
+    return kExitInternal;
+  }
+  const fs::path json_path = fs::path(options.out_dir) / "result.json";
+  const fs::path report_path = fs::path(options.out_dir) / "report.md";
+  std::string write_error;
+  if (!WriteFileAtomically(json_path, reports::RenderResultJson(*result), &write_error) ||
+      !WriteFileAtomically(report_path, reports::RenderMarkdown(*result), &write_error)) {
+    io.err << "rundrill: " << write_error << "\n";
+    return kExitInternal;
+  }
+
+  const auto& r = *result;
+  size_t met = 0;
+  for (const auto& e : r.expectations) met += e.passed;
+  io.out << "drill " << r.scenario_name << " (seed " << r.seed
+         << "): " << (r.passed ? "PASSED" : "FAILED") << "\n";
+  if (r.runbooks.empty()) io.out << "  no runbook ran\n";
+  for (const auto& run : r.runbooks) {
+    io.out << "  runbook " << run.name << ": " << run.outcome << " (";
+    bool first = true;
+    for (const auto& step : run.steps) {
+      io.out << (first ? "" : ", ") << step.id << " " << drill::StepOutcomeName(step.outcome);
+      first = false;
+    }
+    io.out << ")\n";
+  }
+  io.out << "  expectations: " << met << "/" << r.expectations.size() << " met\n";
+  for (const auto& e : r.expectations) {
+    if (!e.passed) io.out << "    not met: " << e.what << " — found " << e.detail << "\n";
+  }
+  io.out << "  time to detect " << FigureText(r.figures.time_to_detect) << ", to mitigate "
+         << FigureText(r.figures.time_to_mitigate) << ", to resolve "
+         << FigureText(r.figures.time_to_resolve) << " (virtual)\n";
+  io.out << "report: " << report_path.string() << "\n";
+  io.out << "result: " << json_path.string() << "\n";
+  if (!r.passed) io.out << "reproduce: " << r.reproduce << "\n";
+  return r.passed ? kExitPassed : kExitFailed;
+}
+
+int Exec(const ExecOptions& options, Io io) {
+  std::vector<load::Diagnostic> errors;
+  auto scenario = load::LoadScenarioFile(options.scenario, &errors);
+  if (!scenario) {
+    PrintDiagnostics(errors, io.err);
+    return kExitBadInput;
+  }
+  const auto at = ParseDuration(options.at);
+  if (!at) {
+    io.err << "rundrill: --at: invalid duration \"" << options.at
+           << "\" (use forms like 90s, 5m, 1h30m)\n";
+    return kExitBadInput;
+  }
+  if (options.command.empty()) {
+    io.err << "rundrill: exec needs a command after --\n";
+    return kExitBadInput;
+  }
+  std::string command;
+  for (const auto& arg : options.command) command += (command.empty() ? "" : " ") + ShellQuote(arg);
+
+  drill::DrillOptions drill_options;
+  drill_options.seed = options.seed.value_or(scenario->seed.value_or(1));
+  drill_options.shim_path = options.shim_path.empty() ? DefaultShimPath() : options.shim_path;
+  drill_options.wall_limit = options.wall_limit;
+  auto result = drill::ExecInScenario(*scenario, *at, command, drill_options);
+  if (!result.ok()) {
+    io.err << "rundrill: " << result.status().message() << "\n";
+    return result.status().ExitCode();
+  }
+  io.out << result->stdout_data;
+  io.err << result->stderr_data;
+  if (options.transcript) {
+    io.err << "--- transcript (" << result->transcript.size() << " calls)\n";
+    for (const auto& call : result->transcript) {
+      io.err << FormatClock(call.at) << " +" << FormatDuration(call.duration) << " exit "
+             << call.exit_code << ":";
+      for (const auto& arg : call.argv) io.err << " " << ShellQuote(arg);
+      io.err << "\n";
+    }
+  }
+  io.out.flush();
+  io.err.flush();
+  return result->exit_code;
+}
+
+}  // namespace rundrill::cli

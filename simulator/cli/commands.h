@@ -1,0 +1,57 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rundrill::cli {
+
+// Exit codes of every command: DESIGN.md "Commands".
+inline constexpr int kExitPassed = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitInternal = 3;
+
+struct Io {
+  std::ostream& out;
+  std::ostream& err;
+};
+
+struct ValidateOptions {
+  std::vector<std::string> paths;
+};
+int Validate(const ValidateOptions& options, Io io);
+
+struct RunOptions {
+  std::string scenario;
+  std::vector<std::string> runbooks;  // explicit runbook files; empty: every one in runbooks_dir
+  std::string runbooks_dir = "runbooks";
+  std::optional<uint64_t> seed;       // default: the scenario's `seed`, else 1
+  std::string out_dir = "out";
+  std::chrono::milliseconds wall_limit{30000};
+  std::string shim_path;
+};
+int Run(const RunOptions& options, Io io);
+
+struct ExecOptions {
+  std::string scenario;
+  std::string at = "0s";
+  std::vector<std::string> command;  // argv, shell-quoted and run with /bin/sh -c
+  bool transcript = false;
+  std::optional<uint64_t> seed;
+  std::chrono::milliseconds wall_limit{30000};
+  std::string shim_path;
+};
+// Prints the command's stdout and stderr as they were and returns its exit code (or 2/3).
+int Exec(const ExecOptions& options, Io io);
+
+// rundrill-shim beside the running executable, unless RUNDRILL_SHIM names another.
+std::string DefaultShimPath();
+
+// Quotes one argument for /bin/sh so it reaches the program unchanged.
+std::string ShellQuote(const std::string& arg);
+
+}  // namespace rundrill::cli

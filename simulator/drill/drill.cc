@@ -1,0 +1,668 @@
+#include "simulator/drill/drill.h"
+
+#include <algorithm>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <regex>
+
+#include "fakes/kubectl/kubectl_backend.h"
+#include "fakes/sleep/sleep_backend.h"
+#include "simulator/core/random.h"
+#include "simulator/core/scheduler.h"
+#include "simulator/drill/alert.h"
+#include "simulator/drill/condition_eval.h"
+#include "simulator/drill/expectations.h"
+#include "simulator/drill/trigger.h"
+#include "simulator/exec/sandbox.h"
+#include "simulator/exec/step_runner.h"
+#include "simulator/world/world.h"
+
+namespace rundrill::drill {
+namespace {
+
+// Alertmanager-like rule evaluation cadence: how often `resolve_when` is looked
+// at.
+constexpr SimDuration kEvaluationInterval{15000};
+
+// Programs that resolve to the shim. Those without a backend answer that they
+// are not modelled: linking them still matters, so a runbook can never reach
+// the real ssh.
+const std::vector<std::string> kShimmedPrograms = {"kubectl", "sleep", "ssh", "scp"};
+
+// "service" → "SERVICE", "app.kubernetes.io/name" → "APP_KUBERNETES_IO_NAME"
+std::string EnvName(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c >= 'a' && c <= 'z') {
+      out += static_cast<char>(c - 'a' + 'A');
+    } else if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+      out += c;
+    } else {
+      out += '_';
+    }
+  }
+  return out;
+}
+
+std::string Trim(const std::string& text) {
+  const auto begin = text.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) return "";
+  const auto end = text.find_last_not_of(" \t\r\n");
+  return text.substr(begin, end - begin + 1);
+}
+
+std::string StopName(exec::StepProcessResult::Stop stop) {
+  switch (stop) {
+    case exec::StepProcessResult::Stop::kExited:
+      return "exited";
+    case exec::StepProcessResult::Stop::kVirtualDeadline:
+      return "virtual-timeout";
+    case exec::StepProcessResult::Stop::kWallGuard:
+      return "wall-guard";
+    case exec::StepProcessResult::Stop::kSignal:
+      return "signal";
+  }
+  return "exited";
+}
+
+struct ActiveAlert {
+  Alert alert;
+  model::AlertSpec spec;
+  size_t record = 0;  // index into DrillResult::alerts
+};
+
+struct Invocation {
+  size_t runbook = 0;  // index into the sorted runbooks
+  size_t alert = 0;    // index into alerts_
+  std::string payload;
+};
+
+// The step currently running, which shim calls are attributed to.
+struct CurrentStep {
+  std::string runbook;
+  std::string step;
+  SimTime deadline = SimTime::max();
+};
+
+class Drill;
+
+// The SimContext a backend sees for one call: time moves only through it, and
+// never past the calling step's virtual deadline.
+class CallContext : public fakes::SimContext {
+ public:
+  CallContext(Drill& drill, SimTime deadline, Random& rng)
+      : drill_(drill), deadline_(deadline), rng_(rng) {}
+
+  SimTime Now() const override;
+  bool AdvanceTo(SimTime t) override;
+  world::World& World() override;
+  Random& Rng() override { return rng_; }
+  bool deadline_reached() const { return deadline_reached_; }
+
+ private:
+  Drill& drill_;
+  SimTime deadline_;
+  Random& rng_;
+  bool deadline_reached_ = false;
+};
+
+class Drill : public exec::CommandDispatcher {
+ public:
+  Drill(const model::Scenario& scenario, std::vector<model::Runbook> runbooks,
+        const DrillOptions& options)
+      : scenario_(scenario),
+        runbooks_(std::move(runbooks)),
+        options_(options),
+        epoch_{scenario.start_unix_seconds},
+        world_(options.seed, epoch_),
+        rng_(options.seed) {
+    // Route in name order so the same alert always starts the same runbooks in
+    // the same order.
+    std::sort(runbooks_.begin(), runbooks_.end(),
+              [](const auto& a, const auto& b) { return a.name < b.name; });
+    backends_.push_back(std::make_unique<fakes::KubectlBackend>());
+    backends_.push_back(std::make_unique<fakes::SleepBackend>());
+    for (const auto& backend : backends_) {
+      backend_rngs_.emplace(std::string(backend->Program()),
+                            rng_.Split("backend/" + std::string(backend->Program())));
+    }
+  }
+
+  Status Setup() {
+    Status built = world_.kube().Build(scenario_.world.kubernetes);
+    if (!built.ok()) return built;
+    exec::Sandbox::Options sandbox_options;
+    sandbox_options.shim_path = options_.shim_path;
+    sandbox_options.programs = kShimmedPrograms;
+    auto sandbox = exec::Sandbox::Create(sandbox_options);
+    if (!sandbox.ok()) return sandbox.status();
+    sandbox_ = std::move(*sandbox);
+    runner_ = std::make_unique<exec::StepRunner>(*sandbox_);
+
+    result_.scenario_name = scenario_.name;
+    result_.scenario_path = scenario_.path;
+    result_.scenario_description = scenario_.description;
+    result_.seed = options_.seed;
+    result_.horizon = scenario_.horizon;
+    result_.start_time = epoch_.Rfc3339(SimTime(0));
+    result_.reproduce = options_.reproduce;
+    for (const auto& runbook : runbooks_) result_.runbook_paths.push_back(runbook.path);
+
+    for (const auto& event : scenario_.timeline) {
+      scheduler_.ScheduleAt(event.at, "timeline", [this, &event] { Apply(event); });
+    }
+    ScheduleEvaluation(SimTime(0));
+    return Status::Ok();
+  }
+
+  StatusOr<DrillResult> Run() {
+    while (true) {
+      if (!pending_.empty()) {
+        Invocation invocation = std::move(pending_.front());
+        pending_.pop_front();
+        Status status = RunRunbook(invocation);
+        if (!status.ok()) return status;
+        continue;
+      }
+      const SimTime next = scheduler_.NextTaskTime();
+      if (next > scenario_.horizon) break;
+      AdvanceTo(next);
+    }
+    AdvanceTo(std::max(scenario_.horizon, scheduler_.Now()));
+    Finish();
+    return std::move(result_);
+  }
+
+  StatusOr<ExecResult> Exec(SimTime at, const std::string& command) {
+    routing_enabled_ = false;
+    AdvanceTo(at);
+    current_ = CurrentStep{"exec", "exec", SimTime::max()};
+    exec::StepProcessSpec spec;
+    spec.command = command;
+    spec.env = sandbox_->Environment(BaseEnvironment());
+    spec.cwd = sandbox_->home_dir();
+    spec.step_id = "exec";
+    spec.wall_limit = options_.wall_limit;
+    auto run = runner_->Run(spec, *this);
+    if (!run.ok()) return run.status();
+    ExecResult out;
+    out.exit_code = run->exit_code;
+    out.stdout_data = std::move(run->stdout_data);
+    out.stderr_data = std::move(run->stderr_data);
+    out.transcript = std::move(result_.transcript);
+    return out;
+  }
+
+  // Moves the drill's clock to `t`: due scheduler tasks run in order, each
+  // seeing the world as it is at its own time.
+  void AdvanceTo(SimTime t) {
+    while (scheduler_.NextTaskTime() <= t) {
+      const SimTime next = scheduler_.NextTaskTime();
+      world_.AdvanceTo(next);
+      scheduler_.RunUntil(next);
+    }
+    world_.AdvanceTo(t);
+    scheduler_.RunUntil(t);
+  }
+
+  SimTime Now() const { return scheduler_.Now(); }
+  world::World& World() { return world_; }
+
+  exec::DispatchResult Dispatch(const fakes::CommandRequest& request) override {
+    Interaction call;
+    call.at = Now();
+    call.runbook = current_.runbook;
+    call.step = current_.step;
+    call.sequence = request.sequence;
+    call.argv = request.argv;
+    call.stdin_data = request.stdin_data;
+
+    exec::DispatchResult out;
+    const std::string program = request.argv.empty() ? "" : request.argv[0];
+    fakes::CommandBackend* backend = nullptr;
+    for (const auto& candidate : backends_) {
+      if (candidate->Program() == program) backend = candidate.get();
+    }
+    if (backend == nullptr) {
+      out.response.stderr_data =
+          "rundrill: '" + program + "' is not modelled; add a stub in the scenario\n";
+      out.response.exit_code = 127;
+    } else {
+      CallContext context(*this, current_.deadline, backend_rngs_.at(program));
+      out.response = backend->Handle(request, context);
+      out.stop_step = context.deadline_reached();
+    }
+    call.duration = Now() - call.at;
+    call.stdout_data = out.response.stdout_data;
+    call.stderr_data = out.response.stderr_data;
+    call.exit_code = out.response.exit_code;
+    result_.transcript.push_back(std::move(call));
+    return out;
+  }
+
+ private:
+  void Note(std::string kind, std::string detail) {
+    result_.timeline.push_back(TimelineEntry{Now(), std::move(kind), std::move(detail)});
+  }
+
+  void ScheduleEvaluation(SimTime at) {
+    if (at > scenario_.horizon) return;
+    scheduler_.ScheduleAt(at, "evaluate", [this, at] {
+      EvaluateAlerts();
+      ScheduleEvaluation(at + kEvaluationInterval);
+    });
+  }
+
+  void Apply(const model::TimelineEvent& event) {
+    using Kind = model::TimelineEvent::Kind;
+    auto& kube = world_.kube();
+    const std::string target = event.namespace_name + "/" + event.deployment;
+    Status status;
+    switch (event.kind) {
+      case Kind::kDeploy:
+        status =
+            kube.SetImage(event.namespace_name, event.deployment, event.image, event.change_cause);
+        Note("scenario.deploy", "deploy " + event.image + " to " + target);
+        break;
+      case Kind::kSetLogs:
+        status = kube.SetLogs(event.namespace_name, event.deployment, event.text);
+        Note("scenario.set_logs", "pods of " + target + " log new lines");
+        break;
+      case Kind::kSetReadiness:
+        status = kube.SetReadiness(event.namespace_name, event.deployment, event.ready, event.text);
+        Note("scenario.set_readiness", "pods of " + target + (event.ready ? " pass" : " fail") +
+                                           " their readiness probe" +
+                                           (event.text.empty() ? "" : " (" + event.text + ")"));
+        break;
+      case Kind::kFireAlert:
+        FireAlert(event.alert);
+        break;
+      case Kind::kResolveAlert:
+        for (auto& active : alerts_) {
+          if (active.alert.Firing() && active.alert.Name() == event.alertname) {
+            ResolveAlert(active, "resolved by the scenario");
+          }
+        }
+        break;
+    }
+    if (!status.ok()) Note("scenario.error", event.mark.ToString() + ": " + status.message());
+  }
+
+  void FireAlert(const model::AlertSpec& spec) {
+    const std::string fingerprint = Fingerprint(spec.labels);
+    for (const auto& active : alerts_) {
+      // Alertmanager deduplicates by fingerprint: a firing alert fires once.
+      if (active.alert.Firing() && Fingerprint(active.alert.labels) == fingerprint) return;
+    }
+    ActiveAlert active;
+    active.alert.labels = spec.labels;
+    active.alert.annotations = spec.annotations;
+    active.alert.starts_at = Now();
+    active.spec = spec;
+    active.record = result_.alerts.size();
+
+    AlertRecord record;
+    record.alertname = active.alert.Name();
+    record.fingerprint = fingerprint;
+    record.labels = spec.labels;
+    record.fired_at = Now();
+    const std::string payload =
+        AlertmanagerPayload({active.alert}, {"alertname"}, epoch_, AlertSource{}).dump() + "\n";
+    alerts_.push_back(std::move(active));
+    const size_t alert_index = alerts_.size() - 1;
+
+    if (routing_enabled_) {
+      for (size_t i = 0; i < runbooks_.size(); ++i) {
+        if (TriggerMatches(runbooks_[i].trigger, spec.labels)) {
+          record.runbooks.push_back(runbooks_[i].name);
+          pending_.push_back(Invocation{i, alert_index, payload});
+        }
+      }
+    }
+    Note("alert.fired",
+         record.alertname + " firing (" + fingerprint + ")" +
+             (record.runbooks.empty() ? ", no runbook matches"
+                                      : ", routed to " + JoinNames(record.runbooks)));
+    result_.alerts.push_back(std::move(record));
+  }
+
+  static std::string JoinNames(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+    return out;
+  }
+
+  void ResolveAlert(ActiveAlert& active, const std::string& why) {
+    active.alert.ends_at = Now();
+    result_.alerts[active.record].resolved_at = Now();
+    Note("alert.resolved", active.alert.Name() + " resolved: " + why);
+  }
+
+  void EvaluateAlerts() {
+    for (auto& active : alerts_) {
+      if (!active.alert.Firing() || active.spec.resolve_when.empty()) continue;
+      bool all = true;
+      for (const auto& predicate : active.spec.resolve_when) {
+        all = all && DeploymentPredicateHolds(world_.kube(), predicate, nullptr);
+      }
+      if (all) ResolveAlert(active, "its condition no longer holds");
+    }
+  }
+
+  std::map<std::string, std::string> BaseEnvironment() const {
+    return {{"RUNDRILL_SCENARIO", scenario_.name}};
+  }
+
+  Status RunRunbook(const Invocation& invocation) {
+    const model::Runbook& runbook = runbooks_[invocation.runbook];
+    const Alert& alert = alerts_[invocation.alert].alert;
+    RunbookRecord record;
+    record.name = runbook.name;
+    record.path = runbook.path;
+    record.alertname = alert.Name();
+    record.alert_fingerprint = Fingerprint(alert.labels);
+    record.started_at = Now();
+    Note("runbook.started", runbook.name + " for " + alert.Name());
+
+    auto env = BaseEnvironment();
+    env["RUNDRILL_RUNBOOK"] = runbook.name;
+    env["RUNBOOK_DIR"] = RunbookDir(runbook.path);
+    env["ALERT_NAME"] = alert.Name();
+    env["ALERT_STATUS"] = "firing";
+    env["ALERT_FINGERPRINT"] = record.alert_fingerprint;
+    for (const auto& [k, v] : alert.labels) env["ALERT_LABEL_" + EnvName(k)] = v;
+    for (const auto& [k, v] : alert.annotations) env["ALERT_ANNOTATION_" + EnvName(k)] = v;
+    auto alert_file = sandbox_->WriteFile(
+        "alerts/" + runbook.name + "-" + record.alert_fingerprint + ".json", invocation.payload);
+    if (!alert_file.ok()) return alert_file.status();
+    env["RUNDRILL_ALERT_FILE"] = *alert_file;
+
+    std::string param_error;
+    for (const auto& param : runbook.params) {
+      std::optional<std::string> value;
+      if (!param.label.empty()) {
+        auto it = alert.labels.find(param.label);
+        if (it != alert.labels.end()) value = it->second;
+      } else if (!param.annotation.empty()) {
+        auto it = alert.annotations.find(param.annotation);
+        if (it != alert.annotations.end()) value = it->second;
+      } else {
+        value = param.value;
+      }
+      if (!value) value = param.default_value;
+      if (!value) {
+        param_error =
+            "param " + param.name + ": the alert has no " +
+            (param.label.empty() ? "annotation \"" + param.annotation : "label \"" + param.label) +
+            "\" and the param has no default";
+        break;
+      }
+      env[param.name] = *value;
+      record.params[param.name] = *value;
+    }
+
+    ConditionScope scope;
+    bool failed = !param_error.empty();
+    std::string stopped_at;
+    if (failed) Note("runbook.error", runbook.name + ": " + param_error);
+    for (const auto& step : runbook.steps) {
+      if (failed) {
+        StepRecord skipped = SkippedRecord(
+            step, "not reached: the runbook stopped" +
+                      (stopped_at.empty() ? ": " + param_error : " at " + stopped_at));
+        scope.outcomes[step.id] = StepOutcome::kSkipped;
+        record.steps.push_back(std::move(skipped));
+        continue;
+      }
+      StepRecord step_record;
+      Status status = RunStep(runbook, step, env, scope, &step_record);
+      if (!status.ok()) return status;
+      if ((step_record.outcome == StepOutcome::kFailed ||
+           step_record.outcome == StepOutcome::kTimedOut) &&
+          !step.continue_on_failure) {
+        failed = true;
+        stopped_at = step.id;
+      }
+      record.steps.push_back(std::move(step_record));
+    }
+    if (failed) {
+      for (const auto& step : runbook.on_failure) {
+        StepRecord step_record;
+        Status status = RunStep(runbook, step, env, scope, &step_record);
+        if (!status.ok()) return status;
+        step_record.on_failure = true;
+        record.steps.push_back(std::move(step_record));
+      }
+    }
+    record.outcome = failed ? "failed" : "succeeded";
+    record.ended_at = Now();
+    Note("runbook.finished", runbook.name + " " + record.outcome +
+                                 (stopped_at.empty() ? "" : " at step " + stopped_at));
+    result_.runbooks.push_back(std::move(record));
+    return Status::Ok();
+  }
+
+  static std::string RunbookDir(const std::string& path) {
+    std::error_code ec;
+    auto absolute = std::filesystem::absolute(std::filesystem::path(path), ec);
+    if (ec) return ".";
+    return absolute.parent_path().lexically_normal().string();
+  }
+
+  static StepRecord SkippedRecord(const model::Step& step, std::string reason) {
+    StepRecord record;
+    record.id = step.id;
+    record.type = std::string(model::StepTypeName(step.type));
+    record.name = step.name.empty() ? step.id : step.name;
+    record.command =
+        step.type == model::StepType::kWait ? "wait " + FormatDuration(step.duration) : step.run;
+    record.outcome = StepOutcome::kSkipped;
+    record.reason = std::move(reason);
+    return record;
+  }
+
+  Status RunStep(const model::Runbook& runbook, const model::Step& step,
+                 std::map<std::string, std::string>& env, ConditionScope& scope,
+                 StepRecord* record) {
+    *record = SkippedRecord(step, "");
+    record->started_at = Now();
+    record->ended_at = Now();
+    if (step.when && !EvaluateCondition(*step.when, scope)) {
+      record->reason = "when: condition not met";
+      scope.outcomes[step.id] = StepOutcome::kSkipped;
+      Note("step.skipped", runbook.name + "/" + step.id + " skipped (condition not met)");
+      return Status::Ok();
+    }
+    if (step.type == model::StepType::kWait) {
+      AdvanceTo(Now() + step.duration);
+      record->outcome = StepOutcome::kSucceeded;
+      record->ended_at = Now();
+      scope.outcomes[step.id] = StepOutcome::kSucceeded;
+      Note("step.finished",
+           runbook.name + "/" + step.id + " waited " + FormatDuration(step.duration));
+      return Status::Ok();
+    }
+
+    Note("step.started", runbook.name + "/" + step.id + ": " + step.run);
+    SimDuration backoff = step.retries.backoff;
+    for (int attempt = 1; attempt <= step.retries.attempts; ++attempt) {
+      if (attempt > 1) {
+        AdvanceTo(Now() + backoff);
+        backoff =
+            std::min(SimDuration(static_cast<int64_t>(backoff.count() * step.retries.multiplier)),
+                     step.retries.max_backoff);
+      }
+      Attempt try_record;
+      try_record.started_at = Now();
+      current_ = CurrentStep{runbook.name, step.id, Now() + step.timeout};
+      exec::StepProcessSpec spec;
+      spec.command = step.run;
+      spec.env = sandbox_->Environment(env);
+      spec.cwd = sandbox_->home_dir();
+      spec.step_id = runbook.name + "/" + step.id;
+      spec.wall_limit = options_.wall_limit;
+      auto run = runner_->Run(spec, *this);
+      if (!run.ok()) return run.status();
+      try_record.ended_at = Now();
+      try_record.exit_code = run->exit_code;
+      try_record.stop = StopName(run->stop);
+      try_record.stdout_data = run->stdout_data;
+      try_record.stderr_data = run->stderr_data;
+
+      StepOutcome outcome = StepOutcome::kSucceeded;
+      if (run->stop == exec::StepProcessResult::Stop::kVirtualDeadline) {
+        outcome = StepOutcome::kTimedOut;
+        try_record.failures.push_back("timed out after " + FormatDuration(step.timeout) +
+                                      " of virtual time");
+      } else if (run->stop == exec::StepProcessResult::Stop::kWallGuard) {
+        outcome = StepOutcome::kFailed;
+        try_record.failures.push_back("killed by the wall-clock guard: no fake was called for " +
+                                      FormatDuration(SimDuration(options_.wall_limit.count())) +
+                                      " of real time");
+      } else {
+        const int wanted = step.expect.exit_code.value_or(0);
+        if (run->exit_code != wanted) {
+          outcome = StepOutcome::kFailed;
+          try_record.failures.push_back("exit code " + std::to_string(run->exit_code) +
+                                        ", expected " + std::to_string(wanted));
+        }
+        if (!step.expect.stdout_matches.empty() &&
+            !std::regex_search(run->stdout_data, std::regex(step.expect.stdout_matches))) {
+          outcome = StepOutcome::kFailed;
+          try_record.failures.push_back("stdout does not match /" + step.expect.stdout_matches +
+                                        "/");
+        }
+        if (!step.expect.stdout_not_matches.empty() &&
+            std::regex_search(run->stdout_data, std::regex(step.expect.stdout_not_matches))) {
+          outcome = StepOutcome::kFailed;
+          try_record.failures.push_back("stdout matches /" + step.expect.stdout_not_matches +
+                                        "/, which it must not");
+        }
+      }
+      if (step.capture && outcome == StepOutcome::kSucceeded) {
+        CapturedValue value;
+        value.text = Trim(run->stdout_data);
+        if (step.capture->format == model::Capture::Format::kJson) {
+          auto parsed = nlohmann::json::parse(run->stdout_data, nullptr, false);
+          if (parsed.is_discarded()) {
+            outcome = StepOutcome::kFailed;
+            try_record.failures.push_back("capture " + step.capture->name +
+                                          ": stdout is not valid JSON");
+          } else {
+            value.json = std::move(parsed);
+          }
+        }
+        if (outcome == StepOutcome::kSucceeded) {
+          env[step.capture->name] = value.text;
+          record->capture_name = step.capture->name;
+          record->capture_value = value.text;
+          scope.captures[step.capture->name] = std::move(value);
+        }
+      }
+      record->outcome = outcome;
+      record->reason = try_record.failures.empty() ? "" : try_record.failures.front();
+      record->attempts.push_back(std::move(try_record));
+      if (outcome == StepOutcome::kSucceeded) break;
+    }
+    record->ended_at = Now();
+    scope.outcomes[step.id] = record->outcome;
+    if (record->outcome == StepOutcome::kSucceeded && step.type == model::StepType::kAction &&
+        !result_.figures.time_to_mitigate) {
+      result_.figures.time_to_mitigate = Now() - IncidentStart();
+    }
+    Note("step.finished", runbook.name + "/" + step.id + " " +
+                              std::string(StepOutcomeName(record->outcome)) +
+                              (record->reason.empty() ? "" : ": " + record->reason));
+    return Status::Ok();
+  }
+
+  // The first scenario event that is not an alert: where the incident began.
+  SimTime IncidentStart() const {
+    for (const auto& event : scenario_.timeline) {
+      if (event.kind != model::TimelineEvent::Kind::kFireAlert &&
+          event.kind != model::TimelineEvent::Kind::kResolveAlert) {
+        return event.at;
+      }
+    }
+    return SimTime(0);
+  }
+
+  void Finish() {
+    const SimTime start = IncidentStart();
+    if (!result_.alerts.empty()) {
+      SimTime first = SimTime::max();
+      std::optional<SimTime> last;
+      bool all_resolved = true;
+      for (const auto& alert : result_.alerts) {
+        first = std::min(first, alert.fired_at);
+        if (!alert.resolved_at) {
+          all_resolved = false;
+        } else if (!last || *alert.resolved_at > *last) {
+          last = alert.resolved_at;
+        }
+      }
+      result_.figures.time_to_detect = first - start;
+      if (all_resolved && last) result_.figures.time_to_resolve = *last - start;
+    }
+    result_.final_world = world_.Snapshot();
+    result_.expectations = CheckExpectations(scenario_.expect, result_, world_.kube());
+    result_.passed = true;
+    for (const auto& expectation : result_.expectations) {
+      result_.passed = result_.passed && expectation.passed;
+    }
+    Note("drill.finished", result_.passed ? "passed" : "failed");
+  }
+
+  const model::Scenario& scenario_;
+  std::vector<model::Runbook> runbooks_;
+  DrillOptions options_;
+  Epoch epoch_;
+  world::World world_;
+  Scheduler scheduler_;
+  Random rng_;
+  std::vector<std::unique_ptr<fakes::CommandBackend>> backends_;
+  std::map<std::string, Random> backend_rngs_;
+  std::unique_ptr<exec::Sandbox> sandbox_;
+  std::unique_ptr<exec::StepRunner> runner_;
+  std::vector<ActiveAlert> alerts_;
+  std::deque<Invocation> pending_;
+  CurrentStep current_;
+  bool routing_enabled_ = true;
+  DrillResult result_;
+};
+
+SimTime CallContext::Now() const { return drill_.Now(); }
+
+bool CallContext::AdvanceTo(SimTime t) {
+  if (t > deadline_) {
+    drill_.AdvanceTo(deadline_);
+    deadline_reached_ = true;
+    return false;
+  }
+  drill_.AdvanceTo(t);
+  return true;
+}
+
+world::World& CallContext::World() { return drill_.World(); }
+
+}  // namespace
+
+StatusOr<DrillResult> RunDrill(const model::Scenario& scenario,
+                               const std::vector<model::Runbook>& runbooks,
+                               const DrillOptions& options) {
+  Drill drill(scenario, runbooks, options);
+  Status setup = drill.Setup();
+  if (!setup.ok()) return setup;
+  return drill.Run();
+}
+
+StatusOr<ExecResult> ExecInScenario(const model::Scenario& scenario, SimTime at,
+                                    const std::string& command, const DrillOptions& options) {
+  Drill drill(scenario, {}, options);
+  Status setup = drill.Setup();
+  if (!setup.ok()) return setup;
+  return drill.Exec(at, command);
+}
+
+}  // namespace rundrill::drill

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "simulator/core/status.h"
+#include "simulator/drill/drill_result.h"
+#include "simulator/model/runbook.h"
+#include "simulator/model/scenario.h"
+
+namespace rundrill::drill {
+
+struct DrillOptions {
+  uint64_t seed = 0;
+  // Absolute path of rundrill-shim; every faked program on the step's PATH links to it.
+  std::string shim_path;
+  // Real time a step may go without calling any fake before its process group is killed.
+  std::chrono::milliseconds wall_limit{30000};
+  // The command line that reruns this drill, printed in reports.
+  std::string reproduce;
+};
+
+// Runs one scenario: builds its world, plays its timeline on the virtual clock, routes every
+// alert that fires to the runbooks whose trigger matches, runs their steps as real processes
+// against the fakes, and checks the scenario's expectations at the horizon.
+// A failed drill is a result (passed == false); the Status is for a broken environment.
+StatusOr<DrillResult> RunDrill(const model::Scenario& scenario,
+                               const std::vector<model::Runbook>& runbooks,
+                               const DrillOptions& options);
+
+// What `rundrill exec` produced: the command's own output and the calls it made.
+struct ExecResult {
+  int exit_code = 0;
+  std::string stdout_data;
+  std::string stderr_data;
+  std::vector<Interaction> transcript;
+};
+
+// Runs one command inside the scenario's world at virtual time `at` (timeline events up to
+// then applied; no runbook is triggered), with the fakes on PATH.
+StatusOr<ExecResult> ExecInScenario(const model::Scenario& scenario, SimTime at,
+                                    const std::string& command, const DrillOptions& options);
+
+}  // namespace rundrill::drill

@@ -1,0 +1,119 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "simulator/core/sim_time.h"
+
+namespace rundrill::drill {
+
+// Everything a drill produced, in virtual time. Plain data: the report writers read it,
+// nothing here reads the wall clock.
+
+struct TimelineEntry {
+  SimTime at{0};
+  std::string kind;    // scenario.deploy, alert.fired, alert.resolved, runbook.started, ...
+  std::string detail;  // one human line
+};
+
+// One call a step made to a fake backend.
+struct Interaction {
+  SimTime at{0};
+  SimDuration duration{0};
+  std::string runbook;
+  std::string step;
+  uint64_t sequence = 0;
+  std::vector<std::string> argv;
+  std::string stdin_data;
+  std::string stdout_data;
+  std::string stderr_data;
+  int exit_code = 0;
+};
+
+// One try of a step's command.
+struct Attempt {
+  SimTime started_at{0};
+  SimTime ended_at{0};
+  int exit_code = 0;
+  std::string stop;  // exited | virtual-timeout | wall-guard | signal
+  std::string stdout_data;
+  std::string stderr_data;
+  std::vector<std::string> failures;  // unmet `expect` clauses, capture errors
+};
+
+enum class StepOutcome { kSucceeded, kFailed, kSkipped, kTimedOut };
+std::string_view StepOutcomeName(StepOutcome outcome);
+
+struct StepRecord {
+  std::string id;
+  std::string type;
+  std::string name;
+  std::string command;      // `run`, or "wait 2m"
+  bool on_failure = false;  // part of the runbook's on_failure steps
+  StepOutcome outcome = StepOutcome::kSkipped;
+  std::string reason;  // why skipped / failed, one line
+  SimTime started_at{0};
+  SimTime ended_at{0};
+  std::vector<Attempt> attempts;
+  std::optional<std::string> capture_name;
+  std::optional<std::string> capture_value;
+};
+
+struct RunbookRecord {
+  std::string name;
+  std::string path;
+  std::string alertname;
+  std::string alert_fingerprint;
+  std::string outcome;  // succeeded | failed
+  SimTime started_at{0};
+  SimTime ended_at{0};
+  std::map<std::string, std::string> params;
+  std::vector<StepRecord> steps;
+};
+
+struct AlertRecord {
+  std::string alertname;
+  std::string fingerprint;
+  std::map<std::string, std::string> labels;
+  SimTime fired_at{0};
+  std::optional<SimTime> resolved_at;
+  std::vector<std::string> runbooks;  // routed to
+};
+
+struct ExpectationResult {
+  std::string what;  // "deployment production/api image is registry/api:1.4.2"
+  bool passed = false;
+  std::string detail;  // what was found
+  std::string source;  // path:line:col of the expectation
+};
+
+struct Figures {
+  std::optional<SimDuration> time_to_detect;
+  std::optional<SimDuration> time_to_mitigate;
+  std::optional<SimDuration> time_to_resolve;
+};
+
+struct DrillResult {
+  std::string scenario_name;
+  std::string scenario_path;
+  std::string scenario_description;
+  uint64_t seed = 0;
+  SimTime horizon{0};
+  std::string start_time;                  // RFC 3339 of virtual time 0
+  std::vector<std::string> runbook_paths;  // the runbooks considered, sorted
+  std::vector<TimelineEntry> timeline;
+  std::vector<AlertRecord> alerts;
+  std::vector<RunbookRecord> runbooks;
+  std::vector<Interaction> transcript;
+  std::vector<ExpectationResult> expectations;
+  Figures figures;
+  nlohmann::json final_world;
+  std::string reproduce;  // the command line that reruns this drill
+  bool passed = false;
+};
+
+}  // namespace rundrill::drill

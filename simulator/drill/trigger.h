@@ -1,0 +1,12 @@
+#pragma once
+
+#include "simulator/drill/alert.h"
+#include "simulator/model/runbook.h"
+
+namespace rundrill::drill {
+
+// Whether a runbook's trigger takes this alert: the alertname (exact, or the whole name
+// matching the regex) and every listed label equal.
+bool TriggerMatches(const model::Trigger& trigger, const Labels& labels);
+
+}  // namespace rundrill::drill

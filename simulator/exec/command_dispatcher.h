@@ -1,0 +1,28 @@
+#pragma once
+
+#include "fakes/backend.h"
+
+namespace rundrill::exec {
+
+struct DispatchResult {
+  fakes::CommandResponse response;
+  // The step's virtual deadline passed while answering: the runner sends `response`, then
+  // kills the step's whole process group and reports StepProcessResult::Stop::kVirtualDeadline.
+  bool stop_step = false;
+};
+
+// Answers the calls a running step makes to faked programs. Implemented by the drill
+// (which routes to the backends and advances virtual time); tests implement it directly.
+//
+// The runner calls Dispatch on its own thread, strictly one call at a time, in the order the
+// requests arrived; `request.step_id` and `request.sequence` (1, 2, 3... within one
+// StepRunner::Run) are filled in by the runner. Dispatch must not block on the step's
+// process (it is waiting for the answer). An exception thrown here stops the step and makes
+// Run return Status::Internal.
+class CommandDispatcher {
+ public:
+  virtual ~CommandDispatcher() = default;
+  virtual DispatchResult Dispatch(const fakes::CommandRequest& request) = 0;
+};
+
+}  // namespace rundrill::exec

@@ -1,0 +1,636 @@
+#include "simulator/exec/step_runner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/filesystem/path.hpp>
+#include <boost/process/args.hpp>
+#include <boost/process/async_pipe.hpp>
+#include <boost/process/child.hpp>
+#include <boost/process/exe.hpp>
+#include <boost/process/extend.hpp>
+#include <boost/process/io.hpp>
+#include <boost/process/start_dir.hpp>
+#include <chrono>
+#include <cstring>
+#include <exception>
+#include <list>
+#include <map>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "fakes/shim/wire.h"
+
+namespace rundrill::exec {
+namespace {
+
+namespace asio = boost::asio;
+namespace bp = boost::process;
+using Local = asio::local::stream_protocol;
+using Stop = StepProcessResult::Stop;
+
+// How often the step's state is polled when no readiness notification is available: a
+// safety net while the step runs (the shell's exit normally arrives through a pidfd), and the
+// pace at which killed group members are reaped once the shell is gone.
+constexpr std::chrono::milliseconds kPollRunning(250);
+constexpr std::chrono::milliseconds kPollRunningWithoutPidfd(10);
+constexpr std::chrono::milliseconds kPollCleanup(2);
+// After the shell exits: how long killed group members may take to disappear, and how long
+// output is still read from pipes that a process outside the group keeps open.
+constexpr std::chrono::milliseconds kCleanupLimit(2000);
+constexpr std::chrono::milliseconds kOutputGrace(100);
+// Pause before accepting again after the listener failed (e.g. EMFILE).
+constexpr std::chrono::milliseconds kAcceptRetry(10);
+
+// Runs in the forked child, after Boost.Process has set up stdin/stdout/stderr and before
+// exec: only async-signal-safe calls here.
+struct ChildSetup : bp::extend::handler {
+  char** envp = nullptr;
+
+  template <typename Executor>
+  void on_setup(Executor& exec) const {
+    exec.env = envp;  // exactly the step's environment, nothing inherited
+  }
+
+  template <typename Executor>
+  void on_exec_setup(Executor& exec) const {
+    // Its own process group, so one kill(-pgid) reaches every process the step starts.
+    if (::setpgid(0, 0) != 0) {
+      exec.set_error(std::error_code(errno, std::system_category()), "setpgid failed");
+      ::_exit(127);
+    }
+    // A child starts with default dispositions and an empty mask, whatever this process
+    // (or the thread that forked) had: `kubectl get pods | head -1` must end by SIGPIPE.
+    sigset_t none;
+    ::sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    ::sigaction(SIGPIPE, &dfl, nullptr);
+    // Every descriptor above stderr closes on exec: sockets and pipes of this drill and of
+    // drills running in other threads must not leak into the step (a leaked pipe end would
+    // keep another drill waiting for EOF). Marking rather than closing keeps Boost.Process's
+    // own exec-error pipe (already close-on-exec) working.
+#if defined(SYS_close_range)
+    constexpr unsigned kCloseRangeCloexec = 1u << 2;  // CLOSE_RANGE_CLOEXEC
+    if (::syscall(SYS_close_range, 3u, ~0u, kCloseRangeCloexec) == 0) return;
+#endif
+    struct rlimit limit {};
+    int max_fd = 65536;
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+        limit.rlim_cur < 65536) {
+      max_fd = static_cast<int>(limit.rlim_cur);
+    }
+    for (int fd = 3; fd < max_fd; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  }
+};
+
+// Keeps the strings of an environment alive as the char** execve wants.
+class EnvBlock {
+ public:
+  explicit EnvBlock(const std::map<std::string, std::string>& env) {
+    for (const auto& [name, value] : env) entries_.push_back(name + "=" + value);
+    for (std::string& entry : entries_) pointers_.push_back(entry.data());
+    pointers_.push_back(nullptr);
+  }
+  char** get() { return pointers_.data(); }
+
+ private:
+  std::vector<std::string> entries_;
+  std::vector<char*> pointers_;
+};
+
+int OpenPidfd(pid_t pid) {
+#if defined(SYS_pidfd_open)
+  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+#else
+  (void)pid;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+struct Connection {
+  explicit Connection(asio::io_context& io) : socket(io) {}
+  Local::socket socket;
+  std::array<char, wire::kHeaderSize> header{};
+  std::string payload;
+  std::string reply;
+};
+
+struct OutputPipe {
+  OutputPipe(asio::io_context& io, std::string* sink) : pipe(io), sink(sink) {}
+  bp::async_pipe pipe;
+  std::string* sink;
+  std::array<char, 65536> buffer{};
+  bool eof = false;
+};
+
+// One Run: the state of one step's process and the handlers serving it. Lives on Run's
+// stack; every handler it starts has completed when io.run() returns, because Finish()
+// closes or cancels everything and no handler re-arms after that.
+class StepRun {
+ public:
+  StepRun(asio::io_context& io, Local::acceptor& acceptor, const StepProcessSpec& spec,
+          CommandDispatcher& dispatcher)
+      : io_(io),
+        acceptor_(acceptor),
+        spec_(spec),
+        dispatcher_(dispatcher),
+        out_(io, &result_.stdout_data),
+        err_(io, &result_.stderr_data),
+        pidfd_(io),
+        guard_(io),
+        poll_(io),
+        cleanup_(io),
+        accept_retry_(io) {}
+
+  Status Start(const std::map<std::string, std::string>& env, const std::string& cwd,
+               const std::string& stdin_path) {
+    EnvBlock env_block(env);
+    ChildSetup setup;
+    setup.envp = env_block.get();
+    std::error_code ec;
+    boost::filesystem::path stdin_file(stdin_path);
+    // `setup` touches only descriptors above 2, so it may run before or after the redirections.
+    bp::child child(bp::exe = "/bin/sh", bp::args = std::vector<std::string>{"-c", spec_.command},
+                    bp::start_dir = cwd, (bp::std_in < stdin_file), (bp::std_out > out_.pipe),
+                    (bp::std_err > err_.pipe), setup, ec);
+    if (ec || !child.valid()) {
+      return Status::Environment("cannot start the step '" + spec_.step_id + "' (/bin/sh in " +
+                                 cwd + "): " + ec.message());
+    }
+    pid_ = child.id();
+    // From here the runner waits for the process itself (pidfd and waitpid); Boost.Process
+    // must not reap or terminate it.
+    child.detach();
+    result_.process_group = pid_;
+
+    int pidfd = OpenPidfd(pid_);
+    if (pidfd >= 0) {
+      ::fcntl(pidfd, F_SETFD, FD_CLOEXEC);
+      pidfd_.assign(pidfd);
+      WaitPidfd();
+    }
+    ReadOutput(out_);
+    ReadOutput(err_);
+    Accept();
+    ArmGuard();
+    ArmPoll(pidfd_.is_open() ? kPollRunning : kPollRunningWithoutPidfd);
+    return Status::Ok();
+  }
+
+  // Called after io.run() returned.
+  StatusOr<StepProcessResult> TakeResult() {
+    if (!finished_) {
+      // Only a bug leaves the loop without finishing; do not leave the group behind.
+      KillGroup();
+      return Status::Internal("step runner: the event loop ended before step '" + spec_.step_id +
+                              "' finished");
+    }
+    if (!error_.ok()) return error_;
+    return std::move(result_);
+  }
+
+ private:
+  // ---- the shell and its process group ----
+
+  void WaitPidfd() {
+    pidfd_.async_wait(asio::posix::stream_descriptor::wait_read,
+                      [this](const boost::system::error_code& ec) {
+                        if (ec || finished_) return;
+                        CheckProcesses();
+                        // A pidfd stays readable once the process has exited; stop waiting on it
+                        // then.
+                        if (!shell_reaped_) WaitPidfd();
+                      });
+  }
+
+  void ArmPoll(std::chrono::milliseconds period) {
+    poll_.expires_after(period);
+    poll_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || finished_) return;
+      CheckProcesses();
+      if (finished_) return;
+      ArmPoll(shell_reaped_ || stop_decided_
+                  ? kPollCleanup
+                  : (pidfd_.is_open() ? kPollRunning : kPollRunningWithoutPidfd));
+    });
+  }
+
+  void KillGroup() {
+    if (pid_ > 0) ::kill(-pid_, SIGKILL);
+  }
+
+  void CheckProcesses() {
+    if (!shell_reaped_) {
+      siginfo_t info{};
+      int rc = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT);
+      if (rc == 0 && info.si_pid == pid_) {
+        // The shell is a zombie, so its pid (the group's id) cannot be reused until it is
+        // reaped: killing the group now can only reach the step's own leftovers.
+        KillGroup();
+        int status = 0;
+        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+        }
+        RecordShellStatus(status);
+        OnShellGone();
+      } else if (rc != 0 && errno == ECHILD) {
+        // Someone else reaped our child (a SIGCHLD set to SIG_IGN, or a stray waitpid(-1)).
+        KillGroup();
+        error_ = Status::Internal("step runner: lost the exit status of step '" + spec_.step_id +
+                                  "' (process " + std::to_string(pid_) + " was reaped elsewhere)");
+        OnShellGone();
+      }
+    }
+    if (shell_reaped_ && !group_gone_) {
+      // Killed members whose parent died first were adopted by this process (subreaper).
+      for (;;) {
+        int status = 0;
+        pid_t reaped = ::waitpid(-pid_, &status, WNOHANG);
+        if (reaped > 0) continue;
+        if (reaped < 0 && errno == EINTR) continue;
+        break;
+      }
+      if (::kill(-pid_, 0) != 0 && errno == ESRCH) {
+        group_gone_ = true;
+        if (!(out_.eof && err_.eof)) ArmCleanup(kOutputGrace);
+      } else {
+        // Something may have forked between kills; SIGKILL is cheap to repeat.
+        KillGroup();
+      }
+    }
+    MaybeFinish();
+  }
+
+  void RecordShellStatus(int status) {
+    if (WIFEXITED(status)) {
+      result_.exit_code = WEXITSTATUS(status);
+    } else if (WIFSIGNALED(status)) {
+      result_.signal = WTERMSIG(status);
+      result_.exit_code = 128 + result_.signal;
+      if (!stop_decided_) {
+        stop_decided_ = true;
+        result_.stop = Stop::kSignal;
+      }
+    }
+  }
+
+  void OnShellGone() {
+    shell_reaped_ = true;
+    boost::system::error_code ignored;
+    guard_.cancel(ignored);
+    pidfd_.close(ignored);
+    ArmCleanup(kCleanupLimit);
+    ArmPoll(kPollCleanup);
+  }
+
+  void ArmCleanup(std::chrono::milliseconds limit) {
+    cleanup_.expires_after(limit);
+    cleanup_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || finished_) return;
+      // Either killed processes refuse to disappear (uninterruptible sleep) or a process
+      // outside the group holds the output pipes: stop waiting for them.
+      Finish();
+    });
+  }
+
+  // Stops the step for `reason` unless a reason was already decided.
+  void StopStep(Stop reason) {
+    if (!stop_decided_) {
+      stop_decided_ = true;
+      result_.stop = reason;
+    }
+    KillGroup();
+    ArmPoll(kPollCleanup);
+  }
+
+  void ArmGuard() {
+    guard_.expires_after(spec_.wall_limit);
+    guard_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || finished_ || shell_reaped_) return;
+      StopStep(Stop::kWallGuard);
+    });
+  }
+
+  void MaybeFinish() {
+    if (!finished_ && shell_reaped_ && group_gone_ && out_.eof && err_.eof) Finish();
+  }
+
+  void Finish() {
+    finished_ = true;
+    boost::system::error_code ignored;
+    acceptor_.cancel(ignored);
+    for (const std::shared_ptr<Connection>& connection : connections_) {
+      connection->socket.close(ignored);
+    }
+    connections_.clear();
+    out_.pipe.close(ignored);
+    err_.pipe.close(ignored);
+    pidfd_.close(ignored);
+    guard_.cancel(ignored);
+    poll_.cancel(ignored);
+    cleanup_.cancel(ignored);
+    accept_retry_.cancel(ignored);
+  }
+
+  // ---- output ----
+
+  void ReadOutput(OutputPipe& output) {
+    output.pipe.async_read_some(
+        asio::buffer(output.buffer),
+        [this, &output](const boost::system::error_code& ec, std::size_t n) {
+          output.sink->append(output.buffer.data(), n);
+          if (ec) {
+            // EOF: every writer is gone. Any other error (the pipe closed by Finish) also
+            // ends reading.
+            output.eof = true;
+            MaybeFinish();
+            return;
+          }
+          if (!finished_) ReadOutput(output);
+        });
+  }
+
+  // ---- shim calls ----
+
+  void Accept() {
+    auto connection = std::make_shared<Connection>(io_);
+    acceptor_.async_accept(connection->socket,
+                           [this, connection](const boost::system::error_code& ec) {
+                             if (finished_) return;
+                             if (ec == asio::error::operation_aborted) return;
+                             if (ec) {
+                               // Out of descriptors, most likely: try again a little later
+                               // rather than spinning; the shim waits in its connect queue.
+                               accept_retry_.expires_after(kAcceptRetry);
+                               accept_retry_.async_wait([this](const boost::system::error_code& e) {
+                                 if (!e && !finished_) Accept();
+                               });
+                               return;
+                             }
+                             connections_.push_back(connection);
+                             ReadHeader(connection);
+                             Accept();
+                           });
+  }
+
+  void Close(const std::shared_ptr<Connection>& connection) {
+    boost::system::error_code ignored;
+    connection->socket.close(ignored);
+    connections_.remove(connection);
+  }
+
+  // Partial frames and early disconnects just end the connection: the shim reports that
+  // the drill did not answer. A connection that never completes its frame is closed when
+  // the step ends.
+  void ReadHeader(const std::shared_ptr<Connection>& connection) {
+    asio::async_read(connection->socket, asio::buffer(connection->header),
+                     [this, connection](const boost::system::error_code& ec, std::size_t) {
+                       if (finished_) return;
+                       if (ec) return Close(connection);
+                       uint32_t size = 0;
+                       std::string error;
+                       if (!wire::ParseHeader(std::string_view(connection->header.data(),
+                                                               connection->header.size()),
+                                              wire::FrameKind::kRequest, &size, &error)) {
+                         return Reject(connection, error);
+                       }
+                       connection->payload.resize(size);
+                       ReadPayload(connection);
+                     });
+  }
+
+  void ReadPayload(const std::shared_ptr<Connection>& connection) {
+    asio::async_read(connection->socket, asio::buffer(connection->payload),
+                     [this, connection](const boost::system::error_code& ec, std::size_t) {
+                       if (finished_) return;
+                       if (ec) return Close(connection);
+                       wire::Request request;
+                       std::string error;
+                       if (!wire::DecodeRequestPayload(connection->payload, &request, &error)) {
+                         return Reject(connection, error);
+                       }
+                       connection->payload.clear();
+                       connection->payload.shrink_to_fit();
+                       Serve(connection, std::move(request));
+                     });
+  }
+
+  // Answers a frame that cannot be understood with an error the shim prints, in this
+  // build's format: a shim from another build recognises the version and says so.
+  void Reject(const std::shared_ptr<Connection>& connection, const std::string& error) {
+    wire::Response response;
+    response.stderr_data = "rundrill: bad call from rundrill-shim: " + error + "\n";
+    response.exit_code = 127;
+    connection->reply = wire::EncodeResponse(response);
+    asio::async_write(connection->socket, asio::buffer(connection->reply),
+                      [this, connection](const boost::system::error_code& ec, std::size_t) {
+                        if (finished_) return;
+                        if (ec) return Close(connection);
+                        // Closing a Unix socket with unread input resets it, and the peer
+                        // would lose the answer: signal the end, then discard the rest of
+                        // the bad frame until the peer closes (or the step ends).
+                        boost::system::error_code ignored;
+                        connection->socket.shutdown(Local::socket::shutdown_send, ignored);
+                        Discard(connection);
+                      });
+  }
+
+  void Discard(const std::shared_ptr<Connection>& connection) {
+    connection->payload.resize(4096);
+    connection->socket.async_read_some(
+        asio::buffer(connection->payload),
+        [this, connection](const boost::system::error_code& ec, std::size_t) {
+          if (finished_) return;
+          if (ec) return Close(connection);
+          Discard(connection);
+        });
+  }
+
+  void Serve(const std::shared_ptr<Connection>& connection, wire::Request request) {
+    if (stop_decided_ || shell_reaped_) {
+      // The step is being stopped: its processes are being killed, nothing more is answered.
+      return Close(connection);
+    }
+    fakes::CommandRequest call;
+    call.argv = std::move(request.argv);
+    call.stdin_data = std::move(request.stdin_data);
+    call.cwd = std::move(request.cwd);
+    call.env = std::move(request.env);
+    // The step id comes from what the runner is running, not from the caller's environment.
+    // The sequence number is the order in which complete requests reached this loop: calls
+    // from background jobs race each other, and arrival here is the only order that exists.
+    call.step_id = spec_.step_id;
+    call.sequence = ++sequence_;
+
+    DispatchResult dispatched;
+    try {
+      dispatched = dispatcher_.Dispatch(call);
+    } catch (const std::exception& e) {
+      error_ = Status::Internal("step '" + spec_.step_id + "': answering " +
+                                (call.argv.empty() ? std::string("a call") : call.argv[0]) +
+                                " failed: " + e.what());
+      dispatched = DispatchResult{};
+      dispatched.response.stderr_data = "rundrill: internal error while answering this call\n";
+      dispatched.response.exit_code = 127;
+      dispatched.stop_step = true;
+    }
+    ++result_.calls;
+    // Real time spent inside Dispatch is the simulator's, not the step's.
+    ArmGuard();
+
+    wire::Response response;
+    response.stdout_data = std::move(dispatched.response.stdout_data);
+    response.stderr_data = std::move(dispatched.response.stderr_data);
+    response.exit_code = dispatched.response.exit_code;
+    if (dispatched.stop_step && !stop_decided_) {
+      // Decided now so that no later request is dispatched; the kill waits for the answer.
+      stop_decided_ = true;
+      result_.stop = Stop::kVirtualDeadline;
+    }
+    Reply(connection, wire::EncodeResponse(response), dispatched.stop_step);
+  }
+
+  void Reply(const std::shared_ptr<Connection>& connection, std::string frame, bool then_stop) {
+    connection->reply = std::move(frame);
+    asio::async_write(connection->socket, asio::buffer(connection->reply),
+                      [this, connection, then_stop](const boost::system::error_code&, std::size_t) {
+                        if (finished_) return;
+                        Close(connection);
+                        if (then_stop) StopStep(Stop::kVirtualDeadline);
+                      });
+  }
+
+  asio::io_context& io_;
+  Local::acceptor& acceptor_;
+  const StepProcessSpec& spec_;
+  CommandDispatcher& dispatcher_;
+
+  StepProcessResult result_;
+  Status error_;
+  OutputPipe out_;
+  OutputPipe err_;
+  asio::posix::stream_descriptor pidfd_;
+  asio::steady_timer guard_;    // the wall-clock guard: the only real clock in a drill
+  asio::steady_timer poll_;     // see kPollRunning
+  asio::steady_timer cleanup_;  // bounds the wait after the shell is gone
+  asio::steady_timer accept_retry_;
+  std::list<std::shared_ptr<Connection>> connections_;
+
+  pid_t pid_ = -1;
+  uint64_t sequence_ = 0;
+  bool stop_decided_ = false;
+  bool shell_reaped_ = false;
+  bool group_gone_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+class StepRunner::Impl {
+ public:
+  explicit Impl(const Sandbox& sandbox) : sandbox_(sandbox), acceptor_(io_) {
+    // Reaping a step's killed grandchildren needs them to be adopted by this process rather
+    // than by init. Failure only weakens the "group gone" guarantee to "group killed".
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+
+    std::string path = sandbox_.socket_path();
+    ::unlink(path.c_str());
+    boost::system::error_code ec;
+    acceptor_.open(Local(), ec);
+    if (!ec) acceptor_.bind(Local::endpoint(path), ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      listener_status_ =
+          Status::Environment("cannot listen on the drill socket " + path + ": " + ec.message());
+      acceptor_.close(ec);
+    } else {
+      ::fcntl(acceptor_.native_handle(), F_SETFD, FD_CLOEXEC);
+    }
+  }
+
+  ~Impl() {
+    boost::system::error_code ec;
+    if (acceptor_.is_open()) {
+      acceptor_.close(ec);
+      ::unlink(sandbox_.socket_path().c_str());
+    }
+  }
+
+  StatusOr<StepProcessResult> Run(const StepProcessSpec& spec, CommandDispatcher& dispatcher) {
+    if (!listener_status_.ok()) return listener_status_;
+    DropStaleConnections();
+
+    std::map<std::string, std::string> env = spec.env;
+    env["RUNDRILL_STEP_ID"] = spec.step_id;
+    env["RUNDRILL_SOCKET"] = sandbox_.socket_path();
+    std::string cwd = spec.cwd.empty() ? sandbox_.home_dir() : spec.cwd;
+
+    // Step input goes through a file rather than a pipe: the step may ignore its input and
+    // exit, and nothing then has to cope with a half-written pipe.
+    std::string stdin_path = "/dev/null";
+    if (!spec.stdin_data.empty()) {
+      StatusOr<std::string> written =
+          sandbox_.WriteFile(".stdin-" + std::to_string(++stdin_files_), spec.stdin_data);
+      if (!written.ok()) return written.status();
+      stdin_path = *written;
+    }
+
+    io_.restart();
+    StepRun run(io_, acceptor_, spec, dispatcher);
+    Status started = run.Start(env, cwd, stdin_path);
+    // The child holds its own descriptor of the input now.
+    if (stdin_path != "/dev/null") ::unlink(stdin_path.c_str());
+    if (!started.ok()) return started;
+    io_.run();
+    return run.TakeResult();
+  }
+
+ private:
+  // Connections queued between steps can only come from processes that escaped an earlier
+  // step's group; they must not be answered as if the next step had made them.
+  void DropStaleConnections() {
+    boost::system::error_code ec;
+    acceptor_.non_blocking(true, ec);
+    for (;;) {
+      Local::socket stale(io_);
+      acceptor_.accept(stale, ec);
+      if (ec) break;
+    }
+    acceptor_.non_blocking(false, ec);
+  }
+
+  const Sandbox& sandbox_;
+  asio::io_context io_;
+  Local::acceptor acceptor_;
+  Status listener_status_;
+  int stdin_files_ = 0;
+};
+
+StepRunner::StepRunner(const Sandbox& sandbox) : impl_(std::make_unique<Impl>(sandbox)) {}
+
+StepRunner::~StepRunner() = default;
+
+StatusOr<StepProcessResult> StepRunner::Run(const StepProcessSpec& spec,
+                                            CommandDispatcher& dispatcher) {
+  return impl_->Run(spec, dispatcher);
+}
+
+}  // namespace rundrill::exec

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <memory>
+
+#include "simulator/core/status.h"
+#include "simulator/exec/command_dispatcher.h"
+#include "simulator/exec/sandbox.h"
+#include "simulator/exec/step_process.h"
+
+namespace rundrill::exec {
+
+// Runs a drill's steps as real processes and serves the calls they make to faked
+// programs. One per drill (and per Sandbox: it owns the sandbox's socket); not thread-safe (a drill
+// is single-threaded), but separate runners may run in separate threads at once.
+//
+// The runner owns one event loop that serves, strictly one request at a time, the drill's
+// Unix socket (listening at sandbox.socket_path() for the runner's lifetime), the step's
+// stdout and stderr pipes, the step's exit, and the wall-clock guard. The real clock is read
+// here and nowhere else in a drill, and only for the guard.
+//
+// Process groups: each step's shell leads its own process group, and everything it starts
+// (pipelines, `sleep` loops, background jobs) stays in that group unless it deliberately
+// leaves it (setsid). The whole group is killed with SIGKILL when the guard fires, when a
+// dispatch reports the step's virtual deadline, and also when the shell exits on its own:
+// background jobs never outlive their step. To reap killed grandchildren whose parent died
+// first, the runner marks this process a child subreaper (PR_SET_CHILD_SUBREAPER) — a
+// process-wide setting; orphans that left the group are adopted too and stay unreaped.
+//
+// Descriptors: children get only stdin, stdout and stderr; every other descriptor of this
+// process (other drills' sockets and pipes included) is closed on exec.
+class StepRunner {
+ public:
+  // Binds the listener at sandbox.socket_path() (replacing a stale socket file). A failure
+  // is reported by every Run as Status::Environment. `sandbox` must outlive the runner.
+  explicit StepRunner(const Sandbox& sandbox);
+  ~StepRunner();
+  StepRunner(const StepRunner&) = delete;
+  StepRunner& operator=(const StepRunner&) = delete;
+
+  // Runs `/bin/sh -c spec.command` with exactly spec.env, plus RUNDRILL_STEP_ID=spec.step_id
+  // and RUNDRILL_SOCKET (set by the runner), serving each shim call through `dispatcher`
+  // (which receives step_id = spec.step_id and sequence 1, 2, 3... in arrival order).
+  // Returns once the shell has exited, its process group is gone and its output is read.
+  // Output written after the group is gone by a process that escaped it is not waited
+  // for beyond a short grace period.
+  //
+  // Fails with Status::Environment when the process cannot be started or the listener is
+  // broken, and with Status::Internal when the dispatcher threw (the step is killed first).
+  StatusOr<StepProcessResult> Run(const StepProcessSpec& spec, CommandDispatcher& dispatcher);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rundrill::exec

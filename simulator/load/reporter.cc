@@ -1,0 +1,99 @@
+#include "simulator/load/reporter.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace rundrill::load {
+
+model::SourceMark Reporter::MarkOf(const YAML::Mark& mark) const {
+  model::SourceMark out;
+  out.file = path_;
+  // yaml-cpp uses -1 for "no position" (an empty document, for one).
+  out.line = mark.line >= 0 ? mark.line + 1 : 1;
+  out.column = mark.column >= 0 ? mark.column + 1 : 1;
+  return out;
+}
+
+model::SourceMark Reporter::MarkOf(const YAML::Node& node) const { return MarkOf(node.Mark()); }
+
+model::SourceMark Reporter::FileStart() const {
+  model::SourceMark out;
+  out.file = path_;
+  out.line = 1;
+  out.column = 1;
+  return out;
+}
+
+void Reporter::Error(const model::SourceMark& mark, std::string message) {
+  diagnostics_.push_back(Diagnostic{mark, std::move(message)});
+}
+
+void Reporter::MoveSortedTo(std::vector<Diagnostic>* out) {
+  std::stable_sort(diagnostics_.begin(), diagnostics_.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     if (a.mark.line != b.mark.line) return a.mark.line < b.mark.line;
+                     return a.mark.column < b.mark.column;
+                   });
+  for (Diagnostic& d : diagnostics_) out->push_back(std::move(d));
+  diagnostics_.clear();
+}
+
+std::string Quote(std::string_view text) {
+  constexpr size_t kMaxShown = 60;
+  std::string out = "\"";
+  size_t shown = 0;
+  for (char c : text) {
+    if (shown == kMaxShown) {
+      out += "...";
+      break;
+    }
+    ++shown;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += "\"";
+  return out;
+}
+
+std::string QuotedList(const std::vector<std::string>& words, std::string_view last_joiner) {
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) {
+      out += i + 1 == words.size() ? " " + std::string(last_joiner) + " " : ", ";
+    }
+    out += Quote(words[i]);
+  }
+  return out;
+}
+
+bool DuplicateFinder::Add(const std::string& name, const model::SourceMark& mark) {
+  auto [it, inserted] = first_.emplace(name, mark);
+  if (inserted) return true;
+  sink_->push_back(Diagnostic{
+      it->second, what_ + " " + Quote(name) + " is defined again at " + mark.ToString()});
+  sink_->push_back(Diagnostic{mark, "duplicate " + what_ + " " + Quote(name) +
+                                        " (first defined at " + it->second.ToString() + ")"});
+  return false;
+}
+
+}  // namespace rundrill::load

@@ -1,0 +1,406 @@
+#include "simulator/load/yaml_reader.h"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <regex>
+
+#include "simulator/load/spelling.h"
+
+namespace rundrill::load {
+namespace {
+
+bool ParseInt64(std::string_view text, int64_t* out) {
+  if (text.empty()) return false;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+bool ParseUint64(std::string_view text, uint64_t* out) {
+  // from_chars accepts no sign for unsigned types, so "-1" is rejected as it should be.
+  if (text.empty()) return false;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+bool ParseDouble(std::string_view text, double* out) {
+  if (text.empty()) return false;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && ptr == text.data() + text.size() && std::isfinite(*out);
+}
+
+}  // namespace
+
+std::optional<YAML::Node> ParseDocument(Reporter& r, std::string_view text) {
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& e) {
+    r.Error(r.MarkOf(e.mark), "invalid YAML: " + e.msg);
+    return std::nullopt;
+  }
+  if (docs.empty() || (docs.size() == 1 && docs[0].IsNull())) {
+    r.Error(r.FileStart(), "file is empty");
+    return std::nullopt;
+  }
+  if (docs.size() > 1) {
+    r.Error(r.MarkOf(docs[1]),
+            "file has more than one YAML document (put each runbook or scenario in its own file)");
+    return std::nullopt;
+  }
+  return docs[0];
+}
+
+std::string Describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar:
+      return Quote(node.Scalar());
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    default:
+      return "an empty value";
+  }
+}
+
+std::optional<std::string> ReadString(Reporter& r, const Field& f) {
+  if (f.node.IsScalar()) return f.node.Scalar();
+  r.Error(f.mark, f.label + " must be a string, got " + Describe(f.node));
+  return std::nullopt;
+}
+
+std::optional<bool> ReadBool(Reporter& r, const Field& f) {
+  if (f.node.IsScalar()) {
+    const std::string& s = f.node.Scalar();
+    if (s == "true" || s == "True" || s == "TRUE") return true;
+    if (s == "false" || s == "False" || s == "FALSE") return false;
+  }
+  r.Error(f.mark, f.label + " must be true or false, got " + Describe(f.node));
+  return std::nullopt;
+}
+
+std::optional<int64_t> ReadInt(Reporter& r, const Field& f, int64_t min, int64_t max) {
+  int64_t value = 0;
+  if (!f.node.IsScalar() || !ParseInt64(f.node.Scalar(), &value)) {
+    r.Error(f.mark, f.label + " must be an integer, got " + Describe(f.node));
+    return std::nullopt;
+  }
+  if (value < min || value > max) {
+    if (max == std::numeric_limits<int64_t>::max()) {
+      r.Error(f.mark,
+              f.label + " must be at least " + std::to_string(min) + ", got " + Describe(f.node));
+    } else {
+      r.Error(f.mark, f.label + " must be between " + std::to_string(min) + " and " +
+                          std::to_string(max) + ", got " + Describe(f.node));
+    }
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<uint64_t> ReadUnsigned(Reporter& r, const Field& f) {
+  uint64_t value = 0;
+  if (!f.node.IsScalar() || !ParseUint64(f.node.Scalar(), &value)) {
+    r.Error(f.mark, f.label + " must be an unsigned integer, got " + Describe(f.node));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<double> ReadNumber(Reporter& r, const Field& f) {
+  double value = 0;
+  if (!f.node.IsScalar() || !ParseDouble(f.node.Scalar(), &value)) {
+    r.Error(f.mark, f.label + " must be a number, got " + Describe(f.node));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<SimDuration> ReadDuration(Reporter& r, const Field& f) {
+  if (!f.node.IsScalar()) {
+    r.Error(f.mark, f.label + " must be a duration, got " + Describe(f.node));
+    return std::nullopt;
+  }
+  std::optional<SimDuration> d = ParseDuration(f.node.Scalar());
+  if (!d) {
+    r.Error(f.mark,
+            "invalid duration " + Quote(f.node.Scalar()) + " (use forms like 90s, 5m, 1h30m)");
+  }
+  return d;
+}
+
+std::optional<std::string> ReadEnum(Reporter& r, const Field& f,
+                                    const std::vector<std::string>& allowed) {
+  if (f.node.IsScalar()) {
+    for (const std::string& a : allowed) {
+      if (f.node.Scalar() == a) return a;
+    }
+  }
+  r.Error(f.mark,
+          f.label + " must be one of " + QuotedList(allowed, "or") + ", got " + Describe(f.node));
+  return std::nullopt;
+}
+
+std::optional<std::string> ReadRegex(Reporter& r, const Field& f) {
+  std::optional<std::string> text = ReadString(r, f);
+  if (!text) return std::nullopt;
+  try {
+    std::regex re(*text, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    r.Error(f.mark, "invalid regex " + Quote(*text) + " in " + f.label + ": " + e.what());
+    return std::nullopt;
+  }
+  return text;
+}
+
+bool CheckMap(Reporter& r, const Field& f) {
+  if (f.node.IsMap()) return true;
+  r.Error(f.mark, f.label + " must be a map, got " + Describe(f.node));
+  return false;
+}
+
+bool CheckList(Reporter& r, const Field& f) {
+  if (f.node.IsSequence()) return true;
+  r.Error(f.mark, f.label + " must be a list, got " + Describe(f.node));
+  return false;
+}
+
+std::optional<std::map<std::string, std::string>> ReadStringMap(Reporter& r, const Field& f) {
+  if (!CheckMap(r, f)) return std::nullopt;
+  std::map<std::string, std::string> out;
+  bool ok = true;
+  for (auto it = f.node.begin(); it != f.node.end(); ++it) {
+    const YAML::Node& key = it->first;
+    if (!key.IsScalar()) {
+      r.Error(r.MarkOf(key), f.label + " has a key that is not a string");
+      ok = false;
+      continue;
+    }
+    const model::SourceMark key_mark = r.MarkOf(key);
+    const YAML::Node& value = it->second;
+    Field vf{value, Quote(key.Scalar()), value.IsNull() ? key_mark : r.MarkOf(value)};
+    std::optional<std::string> s = ReadString(r, vf);
+    if (!s) {
+      ok = false;
+      continue;
+    }
+    if (!out.emplace(key.Scalar(), *s).second) {
+      r.Error(key_mark, "duplicate key " + Quote(key.Scalar()) + " in " + f.label);
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+Field ListEntry(Reporter& r, const Field& list, const YAML::Node& item) {
+  return Field{item, "each entry of " + list.label, item.IsNull() ? list.mark : r.MarkOf(item)};
+}
+
+bool IsLowerName(std::string_view s, std::string_view extra) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || extra.find(c) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool IsIdentifier(std::string_view s) {
+  if (s.empty()) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    const bool digit = c >= '0' && c <= '9';
+    if (!letter && !(digit && i > 0)) return false;
+  }
+  return true;
+}
+
+MapReader::MapReader(Reporter& reporter, const YAML::Node& node, std::string place,
+                     std::vector<std::string> allowed)
+    : reporter_(&reporter), place_(std::move(place)), mark_(reporter.MarkOf(node)) {
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const YAML::Node& key = it->first;
+    const model::SourceMark key_mark = reporter.MarkOf(key);
+    if (!key.IsScalar()) {
+      reporter.Error(key_mark, place_ + " has a key that is not a string");
+      continue;
+    }
+    const std::string& name = key.Scalar();
+    bool known = false;
+    for (const std::string& a : allowed) known = known || a == name;
+    if (!known) {
+      reporter.Error(key_mark,
+                     "unknown key " + Quote(name) + " in " + place_ + DidYouMean(name, allowed));
+      continue;
+    }
+    if (const Entry* first = Find(name)) {
+      reporter.Error(key_mark, "duplicate key " + Quote(name) + " in " + place_ +
+                                   " (first defined at " + first->key_mark.ToString() + ")");
+      continue;
+    }
+    entries_.push_back(Entry{name, it->second, key_mark});
+  }
+}
+
+const MapReader::Entry* MapReader::Find(std::string_view key) const {
+  for (const Entry& e : entries_) {
+    if (e.key == key) return &e;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> MapReader::Keys() const {
+  std::vector<std::string> out;
+  for (const Entry& e : entries_) out.push_back(e.key);
+  return out;
+}
+
+model::SourceMark MapReader::KeyMark(std::string_view key) const { return Find(key)->key_mark; }
+
+Field MapReader::Get(std::string_view key) const {
+  const Entry* e = Find(key);
+  // An empty value's own mark is wherever the next token starts; the key is the better place.
+  return Field{e->value, Quote(e->key),
+               e->value.IsNull() ? e->key_mark : reporter_->MarkOf(e->value)};
+}
+
+bool MapReader::Require(std::string_view key) {
+  if (Has(key)) return true;
+  reporter_->Error(mark_, place_ + " is missing required key " + Quote(key));
+  return false;
+}
+
+std::optional<std::string> MapReader::OneOf(const std::vector<std::string>& keys, bool required) {
+  std::optional<std::string> chosen;
+  // Walk in file order so "the later key" is the one the reader sees second.
+  for (const Entry& e : entries_) {
+    bool listed = false;
+    for (const std::string& k : keys) listed = listed || k == e.key;
+    if (!listed) continue;
+    if (!chosen) {
+      chosen = e.key;
+    } else {
+      reporter_->Error(e.key_mark, place_ + " has both " + Quote(*chosen) + " and " + Quote(e.key) +
+                                       "; keep only one");
+    }
+  }
+  if (!chosen && required) {
+    reporter_->Error(mark_, place_ + " needs one of " + QuotedList(keys, "or"));
+  }
+  return chosen;
+}
+
+std::optional<std::string> MapReader::String(std::string_view key) const {
+  if (!Has(key)) return std::nullopt;
+  return ReadString(*reporter_, Get(key));
+}
+
+std::optional<bool> MapReader::Bool(std::string_view key) const {
+  if (!Has(key)) return std::nullopt;
+  return ReadBool(*reporter_, Get(key));
+}
+
+std::optional<int64_t> MapReader::Int(std::string_view key, int64_t min, int64_t max) const {
+  if (!Has(key)) return std::nullopt;
+  return ReadInt(*reporter_, Get(key), min, max);
+}
+
+std::optional<uint64_t> MapReader::Unsigned(std::string_view key) const {
+  if (!Has(key)) return std::nullopt;
+  return ReadUnsigned(*reporter_, Get(key));
+}
+
+std::optional<double> MapReader::Number(std::string_view key) const {
+  if (!Has(key)) return std::nullopt;
+  return ReadNumber(*reporter_, Get(key));
+}
+
+std::optional<SimDuration> MapReader::Duration(std::string_view key) const {
+  if (!Has(key)) return std::nullopt;
+  return ReadDuration(*reporter_, Get(key));
+}
+
+std::optional<std::string> MapReader::Enum(std::string_view key,
+                                           const std::vector<std::string>& allowed) const {
+  if (!Has(key)) return std::nullopt;
+  return ReadEnum(*reporter_, Get(key), allowed);
+}
+
+std::optional<std::string> MapReader::Regex(std::string_view key) const {
+  if (!Has(key)) return std::nullopt;
+  return ReadRegex(*reporter_, Get(key));
+}
+
+std::optional<YAML::Node> MapReader::Map(std::string_view key) const {
+  if (!Has(key)) return std::nullopt;
+  Field f = Get(key);
+  if (!CheckMap(*reporter_, f)) return std::nullopt;
+  return f.node;
+}
+
+std::optional<YAML::Node> MapReader::List(std::string_view key) const {
+  if (!Has(key)) return std::nullopt;
+  Field f = Get(key);
+  if (!CheckList(*reporter_, f)) return std::nullopt;
+  return f.node;
+}
+
+std::optional<std::map<std::string, std::string>> MapReader::StringMap(std::string_view key) const {
+  if (!Has(key)) return std::nullopt;
+  return ReadStringMap(*reporter_, Get(key));
+}
+
+bool KindMismatch(Reporter& r, const YAML::Node& root, std::string_view kind) {
+  const YAML::Node& map = root;  // const: operator[] must not add the key
+  const YAML::Node found = map["kind"];
+  if (!found.IsDefined() || !found.IsScalar() || found.Scalar() == kind) return false;
+  r.Error(r.MarkOf(found), "kind must be " + Quote(kind) + ", got " + Quote(found.Scalar()));
+  return true;
+}
+
+bool CheckHeader(MapReader& root, std::string_view kind) {
+  Reporter& r = root.reporter();
+  if (root.Require("apiVersion")) {
+    std::optional<std::string> v = root.String("apiVersion");
+    if (v && *v != kApiVersion) {
+      r.Error(root.Get("apiVersion").mark,
+              "apiVersion must be " + Quote(kApiVersion) + ", got " + Quote(*v));
+    }
+  }
+  if (root.Require("kind")) {
+    std::optional<std::string> k = root.String("kind");
+    if (!k) return false;
+    if (*k != kind) {
+      r.Error(root.Get("kind").mark, "kind must be " + Quote(kind) + ", got " + Quote(*k));
+      return false;
+    }
+  }
+  return true;
+}
+
+void ReadMetadata(MapReader& root, std::string* name, std::string* description,
+                  model::SourceMark* mark) {
+  if (!root.Require("metadata")) return;
+  std::optional<YAML::Node> node = root.Map("metadata");
+  if (!node) return;
+  Reporter& r = root.reporter();
+  MapReader m(r, *node, "metadata", {"name", "description"});
+  if (m.Require("name")) {
+    if (std::optional<std::string> n = m.String("name")) {
+      const Field f = m.Get("name");
+      if (!IsLowerName(*n, "-")) {
+        r.Error(f.mark,
+                "invalid name " + Quote(*n) + " (use lower-case letters, digits and \"-\")");
+      }
+      *name = *n;
+      *mark = f.mark;
+    }
+  }
+  if (std::optional<std::string> d = m.String("description")) *description = *d;
+}
+
+}  // namespace rundrill::load

@@ -1,0 +1,128 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "simulator/core/sim_time.h"
+#include "simulator/model/source_mark.h"
+
+namespace rundrill::model {
+
+// How a container image behaves when it runs: what makes a "bad deploy" bad.
+struct ImageSpec {
+  std::string image;
+  bool crashes = false;  // the container exits shortly after starting, every time
+  SimDuration crash_after{SimDuration(3000)};  // how long it runs before exiting
+  int exit_code = 1;
+  SimDuration startup{SimDuration(5000)};  // from pod creation to ready (healthy images)
+  std::string log;                         // what each container of this image writes to its log
+  SourceMark mark;
+};
+
+struct RevisionSpec {
+  std::string image;
+  std::string change_cause;  // kubernetes.io/change-cause; "" prints <none>
+  SourceMark mark;
+};
+
+struct DeploymentSpec {
+  std::string namespace_name;
+  std::string name;
+  std::string container;  // defaults to name
+  int replicas = 1;
+  std::map<std::string, std::string> labels;  // selector and pod labels; default app=<name>
+  std::vector<RevisionSpec> history;       // oldest first; the last is live at time 0 (non-empty)
+  SimDuration age{SimDuration(86400000)};  // how long before time 0 it was created
+  std::string max_surge = "25%";
+  std::string max_unavailable = "25%";
+  SourceMark mark;
+};
+
+struct KubernetesSpec {
+  std::string cluster = "production";
+  std::vector<std::string> namespaces;  // declared empty namespaces, plus those of deployments
+  std::vector<DeploymentSpec> deployments;
+  std::vector<ImageSpec> images;
+};
+
+struct WorldSpec {
+  KubernetesSpec kubernetes;
+};
+
+// A predicate on the final state of a deployment, used by `expect` and by an alert's
+// `resolve_when`.
+struct DeploymentPredicate {
+  std::string namespace_name;
+  std::string name;
+  std::optional<std::string> image;
+  std::optional<int> ready_replicas;
+  std::optional<bool> healthy;  // every desired replica updated, ready, and no old pods left
+  std::optional<int> revision;
+  SourceMark mark;
+};
+
+struct AlertSpec {
+  std::map<std::string, std::string> labels;  // must contain alertname
+  std::map<std::string, std::string> annotations;
+  std::vector<DeploymentPredicate> resolve_when;  // all hold ⇒ the alert resolves by itself
+};
+
+struct TimelineEvent {
+  enum class Kind {
+    kDeploy,        // set a deployment's image (a new revision rolls out)
+    kSetLogs,       // replace what a deployment's pods have logged
+    kSetReadiness,  // pods of a deployment fail (or pass again) their readiness probe
+    kFireAlert,
+    kResolveAlert,
+  };
+  Kind kind = Kind::kDeploy;
+  SimTime at{0};
+  SourceMark mark;
+
+  // kDeploy / kSetLogs / kSetReadiness
+  std::string namespace_name;
+  std::string deployment;
+  std::string image;         // kDeploy
+  std::string change_cause;  // kDeploy
+  std::string text;          // kSetLogs: log text; kSetReadiness: the reason
+  bool ready = true;         // kSetReadiness
+
+  // kFireAlert / kResolveAlert (resolve names the alert by its alertname)
+  AlertSpec alert;
+  std::string alertname;
+};
+
+struct RunbookExpectation {
+  std::string runbook;
+  std::optional<bool> ran;
+  std::optional<std::string> outcome;        // succeeded | failed
+  std::map<std::string, std::string> steps;  // step id → succeeded|failed|skipped|timed_out
+  SourceMark mark;
+};
+
+struct Expectations {
+  std::optional<bool> resolved;                // no alert firing at the end
+  std::optional<SimDuration> resolved_within;  // ... and the last one resolved by then
+  std::vector<DeploymentPredicate> deployments;
+  std::optional<std::vector<std::string>> runbooks_ran;  // exactly these, in any order
+  std::vector<RunbookExpectation> runbooks;
+  SourceMark mark;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string path;
+  SourceMark mark;
+  int64_t start_unix_seconds = 1767225600;  // `start:`; 2026-01-01T00:00:00Z by default
+  SimDuration horizon{SimDuration(3600000)};
+  std::optional<uint64_t> seed;
+  WorldSpec world;
+  std::vector<TimelineEvent> timeline;  // sorted by `at`, file order among equal times
+  Expectations expect;
+};
+
+}  // namespace rundrill::model

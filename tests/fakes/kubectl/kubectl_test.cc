@@ -1,0 +1,539 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "fakes/kubectl/jsonpath.h"
+#include "fakes/kubectl/kube_yaml.h"
+#include "fakes/kubectl/kubectl_args.h"
+#include "fakes/kubectl/kubectl_backend.h"
+#include "fakes/kubectl/tab_writer.h"
+#include "simulator/world/world.h"
+
+// Golden files live in tests/fakes/kubectl/golden/. To approve new output, run with
+// RUNDRILL_UPDATE_GOLDEN=1 and read every changed file against backends.md section A.
+
+namespace rundrill::fakes {
+namespace {
+
+constexpr SimTime Seconds(int64_t s) { return SimTime(s * 1000); }
+
+// A drill's context in miniature: owns the world and moves it forward; refuses to go past
+// the horizon (as a step's deadline would).
+class TestContext : public SimContext {
+ public:
+  explicit TestContext(uint64_t seed)
+      : world_(seed, Epoch{}), rng_(Random(seed).Split("kubectl")) {}
+
+  SimTime Now() const override { return world_.kube().Now(); }
+  bool AdvanceTo(SimTime t) override {
+    if (t > horizon) {
+      world_.AdvanceTo(horizon);
+      return false;
+    }
+    world_.AdvanceTo(t);
+    return true;
+  }
+  world::World& World() override { return world_; }
+  Random& Rng() override { return rng_; }
+
+  SimTime horizon = Seconds(86400);
+
+ private:
+  world::World world_;
+  Random rng_;
+};
+
+model::KubernetesSpec TestSpec() {
+  model::KubernetesSpec spec;
+  spec.namespaces = {"production", "staging", "empty"};
+  model::DeploymentSpec web;
+  web.namespace_name = "production";
+  web.name = "web";
+  web.replicas = 3;
+  web.history = {{"nginx:1.24", "", {}},
+                 {"nginx:1.25", "kubectl set image deployment/web web=nginx:1.25", {}}};
+  web.age = SimDuration(10LL * 86400000);
+  spec.deployments.push_back(web);
+  model::DeploymentSpec api;
+  api.namespace_name = "production";
+  api.name = "api";
+  api.replicas = 2;
+  api.labels = {{"app", "api"}, {"tier", "backend"}};
+  api.history = {{"registry.example.com/api:2.0", "", {}}};
+  api.age = SimDuration(3LL * 86400000);
+  api.max_surge = "1";
+  api.max_unavailable = "0";
+  spec.deployments.push_back(api);
+  model::DeploymentSpec worker;
+  worker.namespace_name = "staging";
+  worker.name = "worker";
+  worker.replicas = 1;
+  worker.history = {{"worker:7", "", {}}};
+  spec.deployments.push_back(worker);
+
+  model::ImageSpec nginx;
+  nginx.image = "nginx:1.25";
+  nginx.log =
+      "10.0.0.1 - - \"GET /healthz HTTP/1.1\" 200\n10.0.0.2 - - \"GET / HTTP/1.1\" 200\n"
+      "10.0.0.3 - - \"GET /api HTTP/1.1\" 502\n";
+  spec.images.push_back(nginx);
+  model::ImageSpec bad;
+  bad.image = "nginx:1.26-broken";
+  bad.crashes = true;
+  bad.exit_code = 1;
+  bad.log = "nginx: [emerg] unknown directive \"proxy_passs\" in /etc/nginx/nginx.conf:12\n";
+  spec.images.push_back(bad);
+  model::ImageSpec api_bad;
+  api_bad.image = "registry.example.com/api:2.1";
+  api_bad.crashes = true;
+  api_bad.exit_code = 2;
+  api_bad.crash_after = SimDuration(1500);
+  api_bad.log = "starting api 2.1\npanic: assignment to entry in nil map\n";
+  spec.images.push_back(api_bad);
+  return spec;
+}
+
+// Runs kubectl command lines against one world and records a transcript.
+class Session {
+ public:
+  explicit Session(uint64_t seed = 1) : context_(seed) {
+    EXPECT_TRUE(context_.World().kube().Build(TestSpec()).ok());
+    KubectlOptions options;
+    options.min_latency = options.max_latency = SimDuration(200);
+    backend_ = KubectlBackend(options);
+  }
+
+  CommandResponse Run(const std::vector<std::string>& args) {
+    CommandRequest request;
+    request.argv = {"kubectl"};
+    request.argv.insert(request.argv.end(), args.begin(), args.end());
+    const SimTime before = context_.Now();
+    CommandResponse r = backend_.Handle(request, context_);
+    transcript_ += "$ kubectl";
+    for (const std::string& a : args) transcript_ += " " + a;
+    transcript_ += "   # at " + FormatClock(before) + ", took " +
+                   FormatDuration(context_.Now() - before) + "\n";
+    Section("stdout", r.stdout_data);
+    Section("stderr", r.stderr_data);
+    transcript_ += "--- exit " + std::to_string(r.exit_code) + "\n\n";
+    return r;
+  }
+
+  void Advance(SimTime t) {
+    context_.AdvanceTo(t);
+    transcript_ += "# (time advanced to " + FormatClock(t) + ")\n\n";
+  }
+
+  TestContext& context() { return context_; }
+  world::KubeWorld& kube() { return context_.World().kube(); }
+  const std::string& transcript() const { return transcript_; }
+
+ private:
+  void Section(const std::string& name, const std::string& text) {
+    if (text.empty()) return;
+    transcript_ += "--- " + name + "\n" + text;
+    if (text.back() != '\n') transcript_ += "\n\\ no newline at end of " + name + "\n";
+  }
+
+  TestContext context_;
+  KubectlBackend backend_;
+  std::string transcript_;
+};
+
+void ExpectGolden(const std::string& name, const std::string& actual) {
+  const std::string path =
+      std::string(RUNDRILL_SOURCE_DIR) + "/tests/fakes/kubectl/golden/" + name + ".txt";
+  const char* update = std::getenv("RUNDRILL_UPDATE_GOLDEN");
+  if (update && std::string(update) == "1") {
+    std::ofstream(path, std::ios::binary) << actual;
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in.good()) << "missing golden file " << path
+                         << "; run with RUNDRILL_UPDATE_GOLDEN=1 and review it";
+  std::stringstream expected;
+  expected << in.rdbuf();
+  EXPECT_EQ(expected.str(), actual) << "golden file " << path << " differs";
+}
+
+// ---------------------------------------------------------------------------------------
+// Building blocks
+
+TEST(KubectlTabWriter, MatchesKubectlTableRules) {
+  EXPECT_EQ(kubectl::FormatTable({{"X", "N"}, {"a", "1"}}), "X     N\na     1\n");
+  EXPECT_EQ(kubectl::FormatTable({{"NAME", "READY", "AGE"}, {"web-abc", "1/1", "5m"}}),
+            "NAME      READY   AGE\nweb-abc   1/1     5m\n");
+  // describe-style: padding 2, columns per block of consecutive lines with that cell.
+  EXPECT_EQ(kubectl::TabFormat("Name:\tweb\nIPs:\n  IP:\t1.2.3.4\nLonger Key:\tx\n", 0, 2),
+            "Name:  web\nIPs:\n  IP:        1.2.3.4\nLonger Key:  x\n");
+}
+
+TEST(KubectlTabWriter, HumanDuration) {
+  using kubectl::HumanDuration;
+  EXPECT_EQ(HumanDuration(SimDuration(-5000)), "<invalid>");
+  EXPECT_EQ(HumanDuration(SimDuration(-500)), "0s");
+  EXPECT_EQ(HumanDuration(Seconds(45)), "45s");
+  EXPECT_EQ(HumanDuration(Seconds(119)), "119s");
+  EXPECT_EQ(HumanDuration(Seconds(300)), "5m");
+  EXPECT_EQ(HumanDuration(Seconds(432)), "7m12s");
+  EXPECT_EQ(HumanDuration(Seconds(179 * 60)), "179m");
+  EXPECT_EQ(HumanDuration(Seconds(3 * 3600 + 60 * 20)), "3h20m");
+  EXPECT_EQ(HumanDuration(Seconds(10 * 3600)), "10h");
+  EXPECT_EQ(HumanDuration(Seconds(51 * 3600)), "2d3h");
+  EXPECT_EQ(HumanDuration(Seconds(40LL * 86400)), "40d");
+  EXPECT_EQ(HumanDuration(Seconds(400LL * 86400)), "400d");
+  EXPECT_EQ(HumanDuration(Seconds(3LL * 365 * 86400 + 5 * 86400)), "3y5d");
+  EXPECT_EQ(HumanDuration(Seconds(9LL * 365 * 86400)), "9y");
+}
+
+TEST(KubectlArgs, FlagsBeforeAndAfterTheCommand) {
+  kubectl::ParsedArgs a = kubectl::ParseArgs({"-n", "production", "get", "pods", "-o=json"});
+  EXPECT_EQ(a.command, std::vector<std::string>({"get"}));
+  EXPECT_EQ(a.positionals, std::vector<std::string>({"pods"}));
+  EXPECT_EQ(a.Get("namespace"), "production");
+  EXPECT_EQ(a.Get("output"), "json");
+  a = kubectl::ParseArgs({"rollout", "status", "deploy/web", "--timeout", "30s", "-nprod"});
+  EXPECT_EQ(a.command, std::vector<std::string>({"rollout", "status"}));
+  EXPECT_EQ(a.Get("timeout"), "30s");
+  EXPECT_EQ(a.Get("namespace"), "prod");
+  a = kubectl::ParseArgs({"get", "pods", "--watch=false"});
+  EXPECT_EQ(a.Get("watch"), "false");
+  a = kubectl::ParseArgs({"logs", "web", "--tail", "abc"});
+  EXPECT_EQ(*a.error,
+            "error: invalid argument \"abc\" for \"--tail\" flag: strconv.ParseInt: parsing "
+            "\"abc\": invalid syntax\nSee 'kubectl logs --help' for usage.\n");
+}
+
+TEST(KubectlJsonPath, Subset) {
+  const nlohmann::json data = nlohmann::json::parse(R"({"items":[
+    {"metadata":{"name":"a","labels":{"app":"web"},"annotations":{"kubernetes.io/change-cause":"x"}},
+     "status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}],"n":3}},
+    {"metadata":{"name":"b","labels":{"app":"api"}},
+     "status":{"phase":"Pending","conditions":[{"type":"Ready","status":"False"}],"n":1}}]})");
+  auto run = [&](const std::string& t) { return kubectl::ExecuteJsonPath(t, data).output; };
+  EXPECT_EQ(run("{.items[*].metadata.name}"), "a b");
+  EXPECT_EQ(run("{.items[0].status.n}"), "3");
+  EXPECT_EQ(run("{.items[-1].metadata.name}"), "b");
+  EXPECT_EQ(run("{.items[0:1].metadata.name}"), "a");
+  EXPECT_EQ(run("{.items[0].metadata.labels}"), R"({"app":"web"})");
+  EXPECT_EQ(run("{.items[0].metadata.annotations.kubernetes\\.io/change-cause}"), "x");
+  EXPECT_EQ(run("{.items[0].metadata.labels['app']}"), "web");
+  EXPECT_EQ(run("{.items[?(@.status.phase==\"Pending\")].metadata.name}"), "b");
+  EXPECT_EQ(run("{.items[?(@.status.n>2)].metadata.name}"), "a");
+  EXPECT_EQ(run("{.items[0].status.conditions[?(@.type=='Ready')].status}"), "True");
+  EXPECT_EQ(run("{range .items[*]}{.metadata.name}{\"\\t\"}{.status.phase}{\"\\n\"}{end}"),
+            "a\tRunning\nb\tPending\n");
+  EXPECT_EQ(run("names: {.items[*].metadata.name}!"), "names: a b!");
+  EXPECT_EQ(run("{.status.foo}"), "");
+  const kubectl::JsonPathResult bad = kubectl::ExecuteJsonPath("{.items[5].metadata.name}", data);
+  ASSERT_TRUE(bad.error);
+  EXPECT_EQ(bad.error->substr(0, 161),
+            "error executing jsonpath \"{.items[5].metadata.name}\": Error executing template: "
+            "array index out of bounds: index 5, length 2. Printing more information for debug");
+}
+
+TEST(KubectlYaml, GoYamlStyle) {
+  const nlohmann::json v = nlohmann::json::parse(R"({
+    "apiVersion":"v1","items":[{"a":1,"b":[{"c":"x"}],"e":{},"f":[]}],"kind":"List",
+    "metadata":{"resourceVersion":""},
+    "s":{"num":"2","bool":"true","ts":"2026-01-01T00:00:00Z","colon":"a: b","star":"*",
+         "plain":"kubectl set image deployment/web web=nginx:1.25","multi":"one\ntwo\n",
+         "null":null,"t":true}})");
+  EXPECT_EQ(kubectl::ToYamlText(v),
+            "apiVersion: v1\n"
+            "items:\n"
+            "- a: 1\n"
+            "  b:\n"
+            "  - c: x\n"
+            "  e: {}\n"
+            "  f: []\n"
+            "kind: List\n"
+            "metadata:\n"
+            "  resourceVersion: \"\"\n"
+            "s:\n"
+            "  bool: \"true\"\n"
+            "  colon: 'a: b'\n"
+            "  multi: |\n"
+            "    one\n"
+            "    two\n"
+            "  \"null\": null\n"
+            "  num: \"2\"\n"
+            "  plain: kubectl set image deployment/web web=nginx:1.25\n"
+            "  star: '*'\n"
+            "  t: true\n"
+            "  ts: \"2026-01-01T00:00:00Z\"\n");
+  // Long plain strings fold at a space past column 80, continuing 2 deeper than the key.
+  const std::string long_text(70, 'x');
+  EXPECT_EQ(
+      kubectl::ToYamlText(nlohmann::json{{"message", "aaaaaaaaaa " + long_text + " tail words"}}),
+      "message: aaaaaaaaaa " + long_text + "\n  tail words\n");
+}
+
+// ---------------------------------------------------------------------------------------
+// Golden transcripts
+
+TEST(KubectlGolden, GetTables) {
+  Session s;
+  s.Advance(Seconds(1800));
+  s.Run({"get", "pods"});
+  s.Run({"get", "pods", "-n", "production"});
+  s.Run({"-n", "production", "get", "pods", "-o", "wide"});
+  s.Run({"get", "pods", "-A"});
+  s.Run({"get", "pods", "--all-namespaces", "--no-headers"});
+  s.Run({"get", "pods", "-n", "production", "-l", "app=api,tier=backend", "--show-labels"});
+  s.Run({"get", "pods", "-n", "production", "-l", "app!=api"});
+  s.Run({"get", "pods", "-n", "production", "-l", "app=nope"});
+  s.Run({"get", "pods", "-n", "empty"});
+  s.Run({"get", "pods", "-n", "nope"});
+  s.Run({"get", "deployments", "-n", "production"});
+  s.Run({"get", "deploy", "-n", "production", "-o", "wide"});
+  s.Run({"get", "deployment/web", "-n", "production"});
+  s.Run({"get", "deployment", "web", "nope", "-n", "production"});
+  s.Run({"get", "rs", "-n", "production"});
+  s.Run({"get", "replicasets", "-n", "production", "-o", "wide"});
+  s.Run({"get", "namespaces"});
+  s.Run({"get", "events", "-n", "production"});
+  ExpectGolden("get_tables", s.transcript());
+}
+
+TEST(KubectlGolden, RolloutOfBadImageAndUndo) {
+  Session s;
+  s.Advance(Seconds(600));
+  s.Run({"set", "image", "deployment/web", "web=nginx:1.26-broken", "-n", "production"});
+  s.Run({"rollout", "status", "deployment/web", "-n", "production", "--timeout=30s"});
+  s.Run({"get", "pods", "-n", "production", "-l", "app=web"});
+  s.Advance(Seconds(900));
+  s.Run({"get", "pods", "-n", "production", "-l", "app=web"});
+  s.Run({"rollout", "status", "deploy/web", "-n", "production", "--watch=false"});
+  s.Run({"rollout", "status", "deploy/web", "-n", "production"});
+  s.Run({"get", "deploy", "web", "-n", "production"});
+  s.Run({"rollout", "history", "deployment/web", "-n", "production"});
+  s.Run({"rollout", "undo", "deployment/web", "-n", "production"});
+  s.Run({"rollout", "status", "deployment", "web", "-n", "production"});
+  s.Run({"rollout", "history", "deployment/web", "-n", "production"});
+  s.Run({"rollout", "history", "deployment/web", "-n", "production", "--revision=3"});
+  s.Run({"rollout", "history", "deployment/web", "-n", "production", "--revision=9"});
+  s.Run({"rollout", "undo", "deployment/web", "-n", "production", "--to-revision=4"});
+  s.Run({"rollout", "undo", "deployment/web", "-n", "production", "--to-revision=7"});
+  s.Run({"get", "events", "-n", "production", "-o", "wide"});
+  ExpectGolden("rollout_bad_image_undo", s.transcript());
+  EXPECT_TRUE(s.kube().Deployment("production", "web")->healthy);
+}
+
+TEST(KubectlGolden, RestartPauseResumeScaleDelete) {
+  Session s;
+  s.Advance(Seconds(60));
+  s.Run({"rollout", "restart", "deployment/api", "-n", "production"});
+  s.Run({"rollout", "restart", "deployment/api", "-n", "production"});
+  s.Run({"rollout", "status", "deployment/api", "-n", "production"});
+  s.Run({"rollout", "pause", "deployment/api", "-n", "production"});
+  s.Run({"rollout", "pause", "deployment/api", "-n", "production"});
+  s.Run({"rollout", "restart", "deployment/api", "-n", "production"});
+  s.Run({"rollout", "undo", "deployment/api", "-n", "production"});
+  s.Run({"rollout", "resume", "deployment/api", "-n", "production"});
+  s.Run({"rollout", "resume", "deployment/api", "-n", "production"});
+  s.Run({"rollout", "history", "deploy/api", "-n", "production"});
+  s.Run({"scale", "deployment/web", "--replicas=5", "-n", "production"});
+  s.Run({"scale", "deployment", "web", "--replicas", "2", "--current-replicas=3", "-n",
+         "production"});
+  s.Run({"get", "deploy", "web", "-n", "production"});
+  s.Run({"rollout", "status", "deployment/web", "-n", "production"});
+  s.Run({"scale", "deployment/nope", "--replicas=1", "-n", "production"});
+  s.Run({"scale", "deployment/web", "-n", "production"});
+  const std::string victim =
+      s.kube().PodsOf(*s.kube().FindDeployment("staging", "worker"))[0]->name;
+  s.Run({"delete", "pod", victim, "-n", "staging"});
+  s.Run({"get", "pods", "-n", "staging"});
+  s.Run({"delete", "pod", "nope", "-n", "staging"});
+  s.Run({"delete", "pod", "nope", "-n", "staging", "--ignore-not-found"});
+  s.Run({"delete", "pods", "-l", "app=worker", "-n", "staging", "--force", "--grace-period=0"});
+  s.Run({"delete", "pod", "-n", "staging"});
+  s.Run({"auth", "can-i", "delete", "pods", "-n", "staging"});
+  ExpectGolden("restart_pause_scale_delete", s.transcript());
+}
+
+TEST(KubectlGolden, StalledRolloutExceedsDeadline) {
+  Session s;
+  s.Run({"set", "image", "deployment/api", "api=registry.example.com/api:2.1", "-n", "production",
+         "--record"});
+  s.Run({"rollout", "status", "deployment/api", "-n", "production"});
+  s.Run({"get", "deploy", "api", "-n", "production", "-o",
+         "jsonpath={.status.conditions[?(@.type==\"Progressing\")].reason}"});
+  s.Run({"get", "pods", "-n", "production", "-l", "app=api"});
+  s.Run({"rollout", "history", "deployment/api", "-n", "production"});
+  ExpectGolden("stalled_rollout", s.transcript());
+}
+
+TEST(KubectlGolden, OutputFormats) {
+  Session s;
+  s.Advance(Seconds(120));
+  s.Run({"get", "deployment", "web", "-n", "production", "-o", "json"});
+  s.Run({"get", "pods", "-n", "staging", "-o", "json"});
+  s.Run({"get", "rs", "-n", "staging", "-o", "yaml"});
+  s.Run({"get", "deploy", "worker", "-n", "staging", "-o", "yaml"});
+  s.Run({"get", "pods", "-n", "empty", "-o", "json"});
+  s.Run({"get", "pods", "-n", "production", "-o", "name"});
+  s.Run({"get", "deploy,rs", "-n", "production", "-o", "name"});
+  s.Run({"get", "deploy", "-A", "-o", "name"});
+  s.Run({"get", "pods", "-n", "production", "-o", "jsonpath={.items[*].metadata.name}"});
+  s.Run({"get", "deployment", "web", "-n", "production", "-o", "jsonpath={.status.readyReplicas}"});
+  s.Run({"get", "deployment", "web", "-n", "production", "-o",
+         "jsonpath={.spec.template.spec.containers[0].image}"});
+  s.Run({"get", "pods", "-n", "production", "-l", "app=web", "-o",
+         "jsonpath={range .items[*]}{.metadata.name}{\"\\t\"}{.status.phase}{\"\\n\"}{end}"});
+  s.Run({"get", "pods", "-n", "production", "-o", "jsonpath={.items[9].metadata.name}"});
+  s.Run({"get", "deployment", "web", "-n", "production", "-o", "jsonpath={.status.foo}"});
+  s.Run({"get", "pods", "-n", "production", "-o", "badformat"});
+  s.Run({"get", "pods", "-n", "production", "-o", "custom-columns=NAME:.metadata.name"});
+  ExpectGolden("output_formats", s.transcript());
+}
+
+TEST(KubectlGolden, DescribeAndLogs) {
+  Session s;
+  ASSERT_TRUE(s.kube().SetImage("production", "api", "registry.example.com/api:2.1", "").ok());
+  s.Advance(Seconds(300));
+  const world::kube::Deployment* api = s.kube().FindDeployment("production", "api");
+  const std::string crashing = s.kube().PodsOf(*s.kube().CurrentReplicaSet(*api))[0]->name;
+  const std::string healthy =
+      s.kube().PodsOf(*s.kube().FindDeployment("production", "web"))[0]->name;
+  s.Run({"describe", "pod", healthy, "-n", "production"});
+  s.Run({"describe", "pod", crashing, "-n", "production"});
+  s.Run({"describe", "deployment", "api", "-n", "production"});
+  s.Run({"get", "pod", crashing, "-n", "production", "-o", "yaml"});
+  s.Run({"describe", "pod", "nosuch", "-n", "production"});
+  s.Run({"logs", crashing, "-n", "production"});
+  s.Run({"logs", crashing, "-n", "production", "--previous"});
+  s.Run({"logs", crashing, "-n", "production", "--tail=1"});
+  s.Run({"logs", "deployment/web", "-n", "production", "--tail", "2"});
+  s.Run({"logs", healthy, "-n", "production", "-c", "sidecar"});
+  s.Run({"logs", healthy, "-n", "production", "-p"});
+  s.Run({"logs", "nosuch", "-n", "production"});
+  s.Run({"logs", "deploy/nosuch", "-n", "production"});
+  s.Run({"logs", "-l", "app=web", "-n", "production"});
+  s.Run({"logs", "-l", "app=nope", "-n", "production"});
+  s.Run({"logs", crashing, "-n", "production", "-f"});
+  ExpectGolden("describe_logs", s.transcript());
+}
+
+TEST(KubectlGolden, ReadinessOutage) {
+  Session s;
+  s.Advance(Seconds(120));
+  ASSERT_TRUE(s.kube()
+                  .SetReadiness("production", "web", false,
+                                "readiness probe failed: GET /ready: database db-main unreachable")
+                  .ok());
+  ASSERT_TRUE(
+      s.kube().SetLogs("production", "web", "level=error msg=\"database ping failed\"\n").ok());
+  s.Advance(Seconds(180));
+  s.Run({"get", "deployment", "web", "-n", "production", "-o", "jsonpath={.status.readyReplicas}"});
+  s.Run({"get", "pods", "-n", "production", "-l", "app=web"});
+  const std::string pod = s.kube().PodsOf(*s.kube().FindDeployment("production", "web"))[0]->name;
+  s.Run({"describe", "pod", pod, "-n", "production"});
+  s.Run({"rollout", "restart", "deployment/web", "-n", "production"});
+  s.Run({"rollout", "status", "deployment/web", "-n", "production", "--timeout=1m"});
+  s.Run({"logs", "deployment/web", "-n", "production"});
+  ASSERT_TRUE(s.kube().SetReadiness("production", "web", true, "").ok());
+  s.Run({"rollout", "status", "deployment/web", "-n", "production", "--timeout=1m"});
+  s.Run({"get", "pods", "-n", "production", "-l", "app=web"});
+  ExpectGolden("readiness_outage", s.transcript());
+}
+
+TEST(KubectlGolden, Errors) {
+  Session s;
+  s.Run({"get", "pods", "--foo"});
+  s.Run({"get", "pods", "-x"});
+  s.Run({"rollout", "undo", "deployment/web", "--bogus=1"});
+  s.Run({"get"});
+  s.Run({"get", "services"});
+  s.Run({"get", "pods", "--watch"});
+  s.Run({"get", "pods", "--sort-by=.metadata.name"});
+  s.Run({"exec", "web", "--", "ls"});
+  s.Run({"port-forward", "svc/web", "8080:80"});
+  s.Run({"frobnicate"});
+  s.Run({"rollout", "status"});
+  s.Run({"rollout", "status", "deployment/nope", "-n", "production"});
+  s.Run({"rollout", "status", "daemonset/fluentd", "-n", "kube-system"});
+  s.Run({"rollout", "restart", "deployment/nope", "-n", "production"});
+  s.Run({"delete", "deployment", "web", "-n", "production"});
+  s.Run({"set", "image", "deployment/web", "sidecar=envoy:1", "-n", "production"});
+  s.Run({"get", "pods", "-n"});
+  s.Run({"get", "pod", "nope", "-n", "production"});
+  s.Run({"get", "pods", "nope", "-A"});
+  s.Run({});
+  ExpectGolden("errors", s.transcript());
+}
+
+// ---------------------------------------------------------------------------------------
+// Behaviour
+
+TEST(KubectlBackend, LatencyDrawnWithinBoundsAndDeterministic) {
+  auto times = [](uint64_t seed) {
+    TestContext context(seed);
+    EXPECT_TRUE(context.World().kube().Build(TestSpec()).ok());
+    KubectlBackend backend;
+    std::vector<int64_t> out;
+    for (int i = 0; i < 5; ++i) {
+      const SimTime before = context.Now();
+      CommandRequest request;
+      request.argv = {"kubectl", "get", "pods"};
+      backend.Handle(request, context);
+      out.push_back((context.Now() - before).count());
+      EXPECT_GE(out.back(), 100);
+      EXPECT_LE(out.back(), 300);
+    }
+    return out;
+  };
+  EXPECT_EQ(times(3), times(3));
+  EXPECT_EQ(KubectlBackend().Program(), "kubectl");
+}
+
+TEST(KubectlBackend, RolloutStatusStopsWhenTheStepDeadlineComes) {
+  Session s;
+  s.context().horizon = Seconds(20);
+  s.Run({"set", "image", "deployment/web", "web=nginx:1.26-broken", "-n", "production"});
+  const CommandResponse r = s.Run({"rollout", "status", "deployment/web", "-n", "production"});
+  EXPECT_EQ(s.context().Now(), Seconds(20));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.stdout_data,
+            "Waiting for deployment \"web\" rollout to finish: 1 out of 3 new replicas have been "
+            "updated...\n");
+}
+
+TEST(KubectlBackend, RolloutStatusWithoutTimeoutGivesUpAfterMaxWait) {
+  TestContext context(5);
+  ASSERT_TRUE(context.World().kube().Build(TestSpec()).ok());
+  context.horizon = Seconds(7 * 86400);
+  KubectlOptions options;
+  options.min_latency = options.max_latency = SimDuration(100);
+  options.max_wait = Seconds(3600);
+  KubectlBackend backend(options);
+  ASSERT_TRUE(context.World().kube().SetPaused("production", "web", true).ok());
+  ASSERT_TRUE(context.World().kube().SetImage("production", "web", "nginx:1.26", "").ok());
+  CommandRequest request;
+  request.argv = {"kubectl", "rollout", "status", "deployment/web", "-n", "production"};
+  const CommandResponse r = backend.Handle(request, context);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.stderr_data,
+            "rundrill: kubectl rollout status gave up after 1h of virtual time without --timeout "
+            "(real kubectl would wait for ever)\n");
+  EXPECT_EQ(context.Now(), Seconds(3600) + SimDuration(100));
+}
+
+TEST(KubectlBackend, SameSeedSameTranscript) {
+  auto run = [](uint64_t seed) {
+    Session s(seed);
+    s.Run({"set", "image", "deployment/web", "web=nginx:1.26", "-n", "production"});
+    s.Run({"rollout", "status", "deployment/web", "-n", "production"});
+    s.Run({"get", "pods", "-A", "-o", "wide"});
+    return s.transcript();
+  };
+  EXPECT_EQ(run(11), run(11));
+  EXPECT_NE(run(11), run(12));
+}
+
+}  // namespace
+}  // namespace rundrill::fakes

@@ -1,0 +1,264 @@
+// Whole drills: real /bin/sh and python3 steps, the real shim, the fake kubectl.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "reports/markdown_report.h"
+#include "reports/result_json.h"
+#include "simulator/drill/drill.h"
+#include "simulator/load/loader.h"
+
+namespace rundrill {
+namespace {
+
+const std::string kSource = RUNDRILL_SOURCE_DIR;
+
+drill::DrillOptions Options(uint64_t seed) {
+  drill::DrillOptions options;
+  options.seed = seed;
+  options.shim_path = RUNDRILL_SHIM_PATH;
+  options.wall_limit = std::chrono::milliseconds(10000);
+  options.reproduce = "rundrill run (test)";
+  return options;
+}
+
+model::Scenario LoadScenario(const std::string& relative) {
+  std::vector<load::Diagnostic> errors;
+  auto scenario = load::LoadScenarioFile(kSource + "/" + relative, &errors);
+  for (const auto& e : errors) ADD_FAILURE() << e.ToString();
+  return *scenario;
+}
+
+model::Runbook LoadRunbook(const std::string& relative) {
+  std::vector<load::Diagnostic> errors;
+  auto runbook = load::LoadRunbookFile(kSource + "/" + relative, &errors);
+  for (const auto& e : errors) ADD_FAILURE() << e.ToString();
+  return *runbook;
+}
+
+model::Runbook ParseRunbookText(const std::string& text) {
+  std::vector<load::Diagnostic> errors;
+  auto runbook = load::ParseRunbook(text, kSource + "/runbooks/inline.yaml", &errors);
+  for (const auto& e : errors) ADD_FAILURE() << e.ToString();
+  return *runbook;
+}
+
+const drill::StepRecord* FindStep(const drill::DrillResult& result, const std::string& id) {
+  for (const auto& run : result.runbooks) {
+    for (const auto& step : run.steps) {
+      if (step.id == id) return &step;
+    }
+  }
+  return nullptr;
+}
+
+std::string Describe(const drill::DrillResult& result) { return reports::RenderMarkdown(result); }
+
+TEST(DrillIntegrationTest, CrashLoopScenarioRollsBack) {
+  auto result = drill::RunDrill(LoadScenario("scenarios/bad-deploy-crashloop.yaml"),
+                                {LoadRunbook("runbooks/high-error-rate.yaml")}, Options(7));
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  EXPECT_TRUE(result->passed) << Describe(*result);
+  const auto* rollback = FindStep(*result, "rollback");
+  ASSERT_NE(rollback, nullptr);
+  EXPECT_EQ(rollback->outcome, drill::StepOutcome::kSucceeded);
+  const auto* pods = FindStep(*result, "pods");
+  ASSERT_NE(pods, nullptr);
+  ASSERT_TRUE(pods->capture_value.has_value());
+  EXPECT_NE(pods->capture_value->find("\"crash_looping\": true"), std::string::npos);
+  // python3's subprocess reached the fake through the shim.
+  bool python_called_kubectl = false;
+  for (const auto& call : result->transcript) {
+    python_called_kubectl = python_called_kubectl ||
+                            (call.step == "pods" && call.argv.size() > 2 && call.argv[1] == "get");
+  }
+  EXPECT_TRUE(python_called_kubectl);
+}
+
+TEST(DrillIntegrationTest, NotReadyScenarioDoesNotRollBack) {
+  auto result = drill::RunDrill(LoadScenario("scenarios/readiness-dependency-outage.yaml"),
+                                {LoadRunbook("runbooks/high-error-rate.yaml")}, Options(11));
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  EXPECT_TRUE(result->passed) << Describe(*result);
+  const auto* rollback = FindStep(*result, "rollback");
+  ASSERT_NE(rollback, nullptr);
+  EXPECT_EQ(rollback->outcome, drill::StepOutcome::kSkipped);
+  for (const auto& call : result->transcript) {
+    EXPECT_FALSE(call.argv.size() > 2 && call.argv[1] == "rollout" && call.argv[2] == "undo");
+  }
+}
+
+TEST(DrillIntegrationTest, SameSeedGivesIdenticalBytes) {
+  const auto scenario = LoadScenario("scenarios/bad-deploy-crashloop.yaml");
+  const auto runbook = LoadRunbook("runbooks/high-error-rate.yaml");
+  auto first = drill::RunDrill(scenario, {runbook}, Options(7));
+  auto second = drill::RunDrill(scenario, {runbook}, Options(7));
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(reports::RenderResultJson(*first), reports::RenderResultJson(*second));
+  EXPECT_EQ(reports::RenderMarkdown(*first), reports::RenderMarkdown(*second));
+}
+
+// A drill whose runbook does nothing useful must fail: expectations are not decoration.
+TEST(DrillIntegrationTest, UselessRunbookFailsTheDrill) {
+  const auto runbook = ParseRunbookText(R"(apiVersion: rundrill/v1
+kind: Runbook
+metadata: {name: look-only}
+trigger: {alertname: HighErrorRate}
+steps:
+  - id: look
+    type: check
+    run: kubectl get pods -n production
+)");
+  auto result =
+      drill::RunDrill(LoadScenario("scenarios/bad-deploy-crashloop.yaml"), {runbook}, Options(7));
+  ASSERT_TRUE(result.ok());
+  EXPECT_FALSE(result->passed);
+  ASSERT_EQ(result->runbooks.size(), 1u);
+  EXPECT_EQ(result->runbooks[0].outcome, "succeeded");
+}
+
+TEST(DrillIntegrationTest, VirtualTimeoutStopsASleepingStep) {
+  const auto runbook = ParseRunbookText(R"(apiVersion: rundrill/v1
+kind: Runbook
+metadata: {name: sleeper}
+trigger: {alertname: HighErrorRate}
+steps:
+  - id: nap
+    type: check
+    run: sleep 600; echo woke
+    timeout: 1m
+  - id: after
+    type: check
+    run: "true"
+)");
+  auto result =
+      drill::RunDrill(LoadScenario("scenarios/bad-deploy-crashloop.yaml"), {runbook}, Options(7));
+  ASSERT_TRUE(result.ok());
+  const auto* nap = FindStep(*result, "nap");
+  ASSERT_NE(nap, nullptr);
+  EXPECT_EQ(nap->outcome, drill::StepOutcome::kTimedOut);
+  EXPECT_EQ(nap->ended_at - nap->started_at, SimDuration(60000));
+  EXPECT_EQ(nap->attempts.at(0).stdout_data, "");
+  const auto* after = FindStep(*result, "after");
+  ASSERT_NE(after, nullptr);
+  EXPECT_EQ(after->outcome, drill::StepOutcome::kSkipped);
+  EXPECT_EQ(result->runbooks[0].outcome, "failed");
+}
+
+TEST(DrillIntegrationTest, RetriesBackOffInVirtualTime) {
+  const auto runbook = ParseRunbookText(R"(apiVersion: rundrill/v1
+kind: Runbook
+metadata: {name: flaky}
+trigger: {alertname: HighErrorRate}
+steps:
+  - id: probe
+    type: check
+    run: kubectl get deployment api -n production -o jsonpath='{.status.readyReplicas}'
+    expect: {stdout_matches: "^no such count$"}
+    retries: {attempts: 3, backoff: 10s, multiplier: 3}
+)");
+  auto result =
+      drill::RunDrill(LoadScenario("scenarios/bad-deploy-crashloop.yaml"), {runbook}, Options(7));
+  ASSERT_TRUE(result.ok());
+  const auto* probe = FindStep(*result, "probe");
+  ASSERT_NE(probe, nullptr);
+  // The expectation can never hold, so every attempt runs and fails.
+  ASSERT_EQ(probe->attempts.size(), 3u);
+  EXPECT_EQ(probe->outcome, drill::StepOutcome::kFailed);
+  EXPECT_GE(probe->attempts[1].started_at - probe->attempts[0].ended_at, SimDuration(10000));
+  EXPECT_GE(probe->attempts[2].started_at - probe->attempts[1].ended_at, SimDuration(30000));
+}
+
+TEST(DrillIntegrationTest, StepsSeeAlertAndParamsButNoHostSecrets) {
+  setenv("AWS_SECRET_ACCESS_KEY", "must-not-leak", 1);
+  const auto runbook = ParseRunbookText(R"(apiVersion: rundrill/v1
+kind: Runbook
+metadata: {name: env-dump}
+trigger: {alertname: HighErrorRate}
+params:
+  SERVICE: {label: service}
+steps:
+  - id: env
+    type: check
+    run: env | sort; python3 -c 'import json,os; print(json.load(open(os.environ["RUNDRILL_ALERT_FILE"]))["version"])'
+    capture: ENV
+)");
+  auto result =
+      drill::RunDrill(LoadScenario("scenarios/bad-deploy-crashloop.yaml"), {runbook}, Options(7));
+  unsetenv("AWS_SECRET_ACCESS_KEY");
+  ASSERT_TRUE(result.ok());
+  const auto* step = FindStep(*result, "env");
+  ASSERT_NE(step, nullptr);
+  ASSERT_EQ(step->outcome, drill::StepOutcome::kSucceeded) << Describe(*result);
+  const std::string& out = step->attempts.at(0).stdout_data;
+  EXPECT_NE(out.find("SERVICE=api\n"), std::string::npos);
+  EXPECT_NE(out.find("ALERT_LABEL_SEVERITY=critical\n"), std::string::npos);
+  EXPECT_NE(out.find("\n4\n"), std::string::npos);  // the payload's version field
+  EXPECT_EQ(out.find("AWS_SECRET_ACCESS_KEY"), std::string::npos);
+}
+
+// The command-line tool itself, as a user runs it.
+struct Command {
+  int exit_code;
+  std::string output;
+};
+
+Command RunTool(const std::string& args) {
+  const std::string command = std::string(RUNDRILL_BINARY_PATH) + " " + args + " 2>&1";
+  Command result{-1, ""};
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return result;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    result.output.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+TEST(DrillIntegrationTest, CliRunWritesReportsAndExitCodes) {
+  const std::string out = testing::TempDir() + "/rundrill-cli-run";
+  std::filesystem::remove_all(out);
+  auto run = RunTool("run " + kSource + "/scenarios/bad-deploy-crashloop.yaml --runbook " +
+                     kSource + "/runbooks/high-error-rate.yaml --seed 7 --out " + out);
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("PASSED"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(out + "/result.json"));
+  EXPECT_TRUE(std::filesystem::exists(out + "/report.md"));
+
+  auto validate = RunTool("validate " + kSource + "/runbooks " + kSource + "/scenarios");
+  EXPECT_EQ(validate.exit_code, 0) << validate.output;
+
+  auto missing = RunTool("run /nonexistent/scenario.yaml");
+  EXPECT_EQ(missing.exit_code, 2) << missing.output;
+  EXPECT_NE(missing.output.find("/nonexistent/scenario.yaml"), std::string::npos);
+
+  auto usage = RunTool("run");
+  EXPECT_EQ(usage.exit_code, 2);
+}
+
+TEST(DrillIntegrationTest, CliExecRunsACommandInTheWorld) {
+  auto exec = RunTool("exec " + kSource +
+                      "/scenarios/bad-deploy-crashloop.yaml --at 5m --transcript -- kubectl get "
+                      "deployments -n production");
+  EXPECT_EQ(exec.exit_code, 0) << exec.output;
+  EXPECT_NE(exec.output.find("NAME   READY   UP-TO-DATE   AVAILABLE   AGE"), std::string::npos)
+      << exec.output;
+  EXPECT_NE(exec.output.find("transcript (1 calls)"), std::string::npos) << exec.output;
+
+  auto failing = RunTool("exec " + kSource +
+                         "/scenarios/bad-deploy-crashloop.yaml -- kubectl get pods nosuch -n "
+                         "production");
+  EXPECT_EQ(failing.exit_code, 1);
+  EXPECT_NE(failing.output.find("Error from server (NotFound): pods \"nosuch\" not found"),
+            std::string::npos)
+      << failing.output;
+}
+
+}  // namespace
+}  // namespace rundrill
