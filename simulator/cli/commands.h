@@ -29,7 +29,7 @@ struct RunOptions {
   std::string scenario;
   std::vector<std::string> runbooks;  // explicit runbook files; empty: every one in runbooks_dir
   std::string runbooks_dir = "runbooks";
-  std::optional<uint64_t> seed;       // default: the scenario's `seed`, else 1
+  std::optional<uint64_t> seed;  // default: the scenario's `seed`, else 1
   std::string out_dir = "out";
   std::chrono::milliseconds wall_limit{30000};
   std::string shim_path;
