@@ -20,7 +20,11 @@ std::string Cell(const std::string& text, size_t max = 120) {
       out += c;
     }
   }
-  if (out.size() > max) out = out.substr(0, max) + "…";
+  if (out.size() > max) {
+    // Cut on a character boundary: never in the middle of a UTF-8 sequence.
+    while (max > 0 && (static_cast<unsigned char>(out[max]) & 0xC0) == 0x80) --max;
+    out = out.substr(0, max) + "…";
+  }
   return out;
 }
 

@@ -7,7 +7,7 @@ build_dir=${1:-build}
 
 packages=(
   build-essential cmake pkg-config
-  libboost-dev libboost-filesystem-dev libboost-system-dev
+  libboost-dev libboost-filesystem-dev libboost-system-dev libboost-regex-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
   python3 curl jq

@@ -370,7 +370,7 @@ std::string Text(const json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_null()) return "";
   // Maps and lists print as compact JSON, scalars as Go prints them.
-  return v.dump();
+  return v.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 void Run(const std::vector<Node>& nodes, const json& current, std::string& out) {
@@ -421,8 +421,8 @@ JsonPathResult ExecuteJsonPath(const std::string& template_text, const json& dat
                    "\": Error executing template: " + f.message +
                    ". Printing more information for debugging the template:\n"
                    "\ttemplate was:\n\t\t" +
-                   template_text + "\n\tobject given to jsonpath engine was:\n\t\t" + data.dump() +
-                   "\n\n";
+                   template_text + "\n\tobject given to jsonpath engine was:\n\t\t" +
+                   data.dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n";
   }
   return result;
 }

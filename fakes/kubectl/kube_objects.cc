@@ -364,7 +364,9 @@ json ListObject(std::vector<json> items) {
 }
 
 std::string ToJsonText(const json& value) {
-  const std::string raw = value.dump(4);
+  // Invalid UTF-8 (a user's --record text, say) becomes U+FFFD, as Go's encoder does,
+  // instead of nlohmann's type_error.
+  const std::string raw = value.dump(4, ' ', false, json::error_handler_t::replace);
   std::string out;
   out.reserve(raw.size() + 1);
   for (char c : raw) {

@@ -1,12 +1,16 @@
 #include "fakes/kubectl/kubectl_args.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 namespace rundrill::fakes::kubectl {
 namespace {
 
-enum class Kind { kBool, kString, kInt };
+// kInt is Go's int (64 bits on the platforms kubectl ships for) and int64; kInt32 is
+// int32. The widths follow kubectl's source (e.g. scale's --replicas is IntVar, logs'
+// --tail and rollout's --revision/--to-revision are Int64Var).
+enum class Kind { kBool, kString, kInt, kInt32 };
 
 struct FlagDef {
   const char* name;
@@ -211,12 +215,36 @@ std::vector<const FlagDef*> AllFlags() {
   return out;
 }
 
-bool ValidInt(const std::string& v) {
-  if (v.empty()) return false;
-  size_t i = (v[0] == '-' || v[0] == '+') ? 1 : 0;
-  if (i == v.size()) return false;
-  return std::all_of(v.begin() + static_cast<long>(i), v.end(),
-                     [](char c) { return c >= '0' && c <= '9'; });
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Go's strconv underscoreOK: underscores only between digits (or after a base prefix).
+bool UnderscoreOk(const std::string& text) {
+  char saw = '^';
+  size_t i = 0;
+  std::string s = text;
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s = s.substr(1);
+  bool hex = false;
+  if (s.size() >= 2 && s[0] == '0' &&
+      (Lower(s[1]) == 'b' || Lower(s[1]) == 'o' || Lower(s[1]) == 'x')) {
+    i = 2;
+    saw = '0';
+    hex = Lower(s[1]) == 'x';
+  }
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if ((c >= '0' && c <= '9') || (hex && Lower(c) >= 'a' && Lower(c) <= 'f')) {
+      saw = '0';
+      continue;
+    }
+    if (c == '_') {
+      if (saw != '0') return false;
+      saw = '_';
+      continue;
+    }
+    if (saw == '_') return false;
+    saw = '!';
+  }
+  return saw != '_';
 }
 
 std::optional<std::string> ValidBool(const std::string& v) {
@@ -235,6 +263,79 @@ std::string ParsedArgs::Get(const std::string& name, const std::string& fallback
 }
 
 bool ParsedArgs::Bool(const std::string& name) const { return Get(name) == "true"; }
+
+int64_t ParsedArgs::Int(const std::string& name, int64_t fallback) const {
+  auto it = flags.find(name);
+  if (it == flags.end()) return fallback;
+  std::string error;
+  const std::optional<int64_t> v = ParseGoInt(it->second, 64, &error);
+  return v ? *v : fallback;
+}
+
+std::optional<int64_t> ParseGoInt(const std::string& text, int bits, std::string* error) {
+  // Mirrors strconv.ParseInt → ParseUint (Go 1.22), including which error wins: a bad
+  // digit or an overflow ends the scan at once; misplaced underscores are checked last.
+  const auto fail = [&](const char* reason) -> std::optional<int64_t> {
+    *error = reason;
+    return std::nullopt;
+  };
+  if (bits < 1 || bits > 64) bits = 64;
+  std::string s = text;
+  bool neg = false;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+    neg = s[0] == '-';
+    s = s.substr(1);
+  }
+  if (s.empty()) return fail("invalid syntax");
+  const std::string unsigned_text = s;
+  unsigned base = 10;
+  if (s[0] == '0') {
+    if (s.size() >= 3 && Lower(s[1]) == 'b') {
+      base = 2;
+      s = s.substr(2);
+    } else if (s.size() >= 3 && Lower(s[1]) == 'o') {
+      base = 8;
+      s = s.substr(2);
+    } else if (s.size() >= 3 && Lower(s[1]) == 'x') {
+      base = 16;
+      s = s.substr(2);
+    } else {
+      base = 8;
+      s = s.substr(1);
+    }
+  }
+  const uint64_t max_u64 = ~uint64_t{0};
+  const uint64_t cutoff = max_u64 / base + 1;
+  const uint64_t max_val = bits == 64 ? max_u64 : (uint64_t{1} << bits) - 1;
+  bool underscores = false;
+  uint64_t n = 0;
+  for (const char c : s) {
+    unsigned d;
+    if (c == '_') {
+      underscores = true;
+      continue;
+    } else if (c >= '0' && c <= '9') {
+      d = static_cast<unsigned>(c - '0');
+    } else if (Lower(c) >= 'a' && Lower(c) <= 'z') {
+      d = static_cast<unsigned>(Lower(c) - 'a') + 10;
+    } else {
+      return fail("invalid syntax");
+    }
+    if (d >= base) return fail("invalid syntax");
+    if (n >= cutoff) return fail("value out of range");
+    n *= base;
+    const uint64_t n1 = n + d;
+    if (n1 < n || n1 > max_val) return fail("value out of range");
+    n = n1;
+  }
+  if (underscores && !UnderscoreOk(unsigned_text)) return fail("invalid syntax");
+  const uint64_t limit = uint64_t{1} << (bits - 1);
+  if (!neg && n >= limit) return fail("value out of range");
+  if (neg && n > limit) return fail("value out of range");
+  // -(n) without overflowing when n is exactly 2^63.
+  if (neg) return n == 0 ? 0 : -static_cast<int64_t>(n - 1) - 1;
+  return static_cast<int64_t>(n);
+}
 
 bool IsKubectlCommand(const std::string& word) {
   static const std::set<std::string> kCommands = {
@@ -290,9 +391,16 @@ ParsedArgs ParseArgs(const std::vector<std::string>& args) {
   };
   auto set = [&](const FlagDef* f, const std::string& value, const std::string& shown) {
     if (!f->modelled && !out.unmodelled_flag) out.unmodelled_flag = std::string("--") + f->name;
-    if (f->kind == Kind::kInt && !ValidInt(value)) {
-      fail("invalid argument \"" + value + "\" for \"" + shown +
-           "\" flag: strconv.ParseInt: parsing \"" + value + "\": invalid syntax");
+    if (f->kind == Kind::kInt || f->kind == Kind::kInt32) {
+      std::string reason;
+      const std::optional<int64_t> n =
+          ParseGoInt(value, f->kind == Kind::kInt32 ? 32 : 64, &reason);
+      if (!n) {
+        fail("invalid argument \"" + value + "\" for \"" + shown +
+             "\" flag: strconv.ParseInt: parsing \"" + value + "\": " + reason);
+        return;
+      }
+      out.flags[f->name] = std::to_string(*n);  // "0x10", "1_000" → decimal
       return;
     }
     if (f->kind == Kind::kBool) {

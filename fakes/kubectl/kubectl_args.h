@@ -5,6 +5,7 @@
 // command (`kubectl -n prod get pods`), as `--flag=value`, `--flag value`, `-n value`,
 // `-nvalue` or `-n=value`.
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,7 +26,16 @@ struct ParsedArgs {
   bool Has(const std::string& name) const { return flags.count(name) != 0; }
   std::string Get(const std::string& name, const std::string& fallback = "") const;
   bool Bool(const std::string& name) const;  // absent ⇒ false
+  // An integer flag's value. ParseArgs has already checked it as pflag does (Go's
+  // strconv.ParseInt with base 0 and the flag's width) and rejected the line otherwise, so
+  // this never fails on user input; absent (or, defensively, unparsable) ⇒ fallback.
+  int64_t Int(const std::string& name, int64_t fallback = 0) const;
 };
+
+// Go's strconv.ParseInt(text, 0, bits), which pflag uses for every integer flag: optional
+// sign, then decimal, 0x/0o/0b or leading-0 octal, with `_` separators. On failure returns
+// nullopt and sets `error` to Go's NumError reason: "invalid syntax" or "value out of range".
+std::optional<int64_t> ParseGoInt(const std::string& text, int bits, std::string* error);
 
 // Whether the first word names a kubectl command that exists (modelled or not).
 bool IsKubectlCommand(const std::string& word);

@@ -76,8 +76,7 @@ void RunLogs(Call& call) {
   std::string container = args.Get("container");
   const bool by_selector = args.Has("selector");
   // A selector shows the last 10 lines of each pod unless --tail says otherwise.
-  long long tail = by_selector ? 10 : -1;
-  if (args.Has("tail")) tail = std::stoll(args.Get("tail"));
+  const long long tail = args.Int("tail", by_selector ? 10 : -1);
 
   if (by_selector) {
     if (!args.positionals.empty()) {

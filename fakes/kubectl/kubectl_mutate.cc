@@ -7,6 +7,9 @@ namespace {
 
 namespace kube = world::kube;
 
+// The most replicas a scenario may declare (the scenario loader's limit).
+constexpr int64_t kMaxModelledReplicas = 10000;
+
 // TYPE/NAME or TYPE NAME at the front of the positionals; how many positionals it used.
 struct Target {
   std::string type;
@@ -46,7 +49,8 @@ void RunScale(Call& call) {
     call.Fail(NotModelled("scale", args.positionals[0]));
     return;
   }
-  const int replicas = std::stoi(args.Get("replicas"));
+  // ParseArgs has range-checked the value as kubectl's IntVar does (int64).
+  const int64_t replicas = args.Int("replicas");
   if (replicas < 0) {
     call.Fail(
         "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal "
@@ -59,14 +63,20 @@ void RunScale(Call& call) {
     return;
   }
   if (args.Has("current-replicas")) {
-    const int expected = std::stoi(args.Get("current-replicas"));
+    const int64_t expected = args.Int("current-replicas");
     if (expected >= 0 && expected != d->replicas) {
       call.Fail("error: Expected replicas to be " + std::to_string(expected) + ", was " +
                 std::to_string(d->replicas));
       return;
     }
   }
-  const Status s = call.kube.Scale(call.ns, target->name, replicas);
+  // kubectl would send the count and the API server would answer (above int32, with a
+  // decode error); the world is not built for more replicas than a scenario may declare.
+  if (replicas > kMaxModelledReplicas) {
+    call.Fail(NotModelled("scale", "--replicas=" + std::to_string(replicas)));
+    return;
+  }
+  const Status s = call.kube.Scale(call.ns, target->name, static_cast<int>(replicas));
   if (!s.ok()) {
     call.Fail("error: " + s.message());
     return;
@@ -188,7 +198,7 @@ void RunDelete(Call& call) {
   }
   // --force implies --grace-period=0 (kubectl delete's own rule).
   const bool force =
-      args.Bool("force") && (!args.Has("grace-period") || std::stoi(args.Get("grace-period")) <= 0);
+      args.Bool("force") && (!args.Has("grace-period") || args.Int("grace-period") <= 0);
   if (force) {
     call.Err(
         "Warning: Immediate deletion does not wait for confirmation that the running resource "

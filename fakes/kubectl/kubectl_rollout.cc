@@ -1,6 +1,7 @@
 // `kubectl rollout status|restart|undo|history|pause|resume` for deployments.
 
 #include <algorithm>
+#include <limits>
 
 #include "fakes/kubectl/kube_objects.h"
 #include "fakes/kubectl/kubectl_call.h"
@@ -116,8 +117,8 @@ void RolloutStatus(Call& call) {
     timeout = *t;
   }
   if (call.args.Has("revision")) {
-    const int wanted = std::stoi(call.args.Get("revision"));
-    const int running = call.kube.Deployment(ns, name)->revision;
+    const int64_t wanted = call.args.Int("revision");
+    const int64_t running = call.kube.Deployment(ns, name)->revision;
     if (wanted > 0 && wanted != running) {
       call.Fail("error: desired revision (" + std::to_string(wanted) +
                 ") is different from the running revision (" + std::to_string(running) + ")");
@@ -219,15 +220,29 @@ void Undo(Call& call) {
   const kube::Deployment* d = Target(call, "undo");
   if (!d) return;
   const std::string name = d->name;
+  const int64_t to_revision = call.args.Int("to-revision");
+  const auto not_found = [&] {
+    call.Fail("error: unable to find specified revision " + std::to_string(to_revision) +
+              " in history");
+  };
+  // kubectl's rollbacker rejects a negative revision before it reads the deployment.
+  if (to_revision < 0) {
+    not_found();
+    return;
+  }
   if (d->paused) {
     call.Fail(
         "error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout "
         "resume' and try again");
     return;
   }
-  const int to_revision =
-      call.args.Has("to-revision") ? std::stoi(call.args.Get("to-revision")) : 0;
-  const StatusOr<world::UndoOutcome> outcome = call.kube.Undo(call.ns, name, to_revision);
+  // No ReplicaSet has a revision beyond int (the world's revision type).
+  if (to_revision > std::numeric_limits<int>::max()) {
+    not_found();
+    return;
+  }
+  const StatusOr<world::UndoOutcome> outcome =
+      call.kube.Undo(call.ns, name, static_cast<int>(to_revision));
   if (!outcome.ok()) {
     call.Fail("error: " + outcome.status().message());
     return;
@@ -245,8 +260,7 @@ void Undo(Call& call) {
       call.Fail("error: no rollout history found for deployment \"" + name + "\"");
       break;
     case world::UndoOutcome::kRevisionNotFound:
-      call.Fail("error: unable to find specified revision " + std::to_string(to_revision) +
-                " in history");
+      not_found();
       break;
   }
 }
@@ -255,7 +269,7 @@ void History(Call& call) {
   const kube::Deployment* d = Target(call, "history");
   if (!d) return;
   const std::vector<const kube::ReplicaSet*> history = call.kube.ReplicaSetsOf(*d);
-  const int revision = call.args.Has("revision") ? std::stoi(call.args.Get("revision")) : 0;
+  const int64_t revision = call.args.Int("revision");
   if (revision > 0) {
     for (const kube::ReplicaSet* rs : history) {
       if (rs->revision != revision) continue;

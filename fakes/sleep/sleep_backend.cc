@@ -1,5 +1,6 @@
 #include "fakes/sleep/sleep_backend.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -37,7 +38,10 @@ std::optional<SimDuration> ParseSleepInterval(std::string_view operand) {
   if (end != number.c_str() + number.size() || !std::isfinite(value) || value < 0) {
     return std::nullopt;
   }
-  return SimDuration(static_cast<int64_t>(std::llround(value * scale)));
+  // Saturate far beyond any horizon rather than overflow: `sleep inf`-like operands must
+  // still reach the step's deadline.
+  constexpr double kMaxMillis = 1e15;
+  return SimDuration(static_cast<int64_t>(std::llround(std::min(value * scale, kMaxMillis))));
 }
 
 CommandResponse SleepBackend::Handle(const CommandRequest& request, SimContext& context) {
@@ -65,7 +69,7 @@ CommandResponse SleepBackend::Handle(const CommandRequest& request, SimContext& 
       response.exit_code = 1;
       return response;
     }
-    total += *interval;
+    total = std::min(total + *interval, SimDuration(int64_t{1000000000000000}));
   }
   context.AdvanceTo(context.Now() + total);
   return response;

@@ -119,6 +119,9 @@ int Run(const RunOptions& options, Io io) {
     for (const auto& path : options.runbooks) reproduce += " --runbook " + ShellQuote(path);
   }
   reproduce += " --seed " + std::to_string(drill_options.seed);
+  if (options.wall_limit != RunOptions{}.wall_limit) {
+    reproduce += " --wall-limit " + FormatDuration(SimDuration(options.wall_limit.count()));
+  }
   drill_options.reproduce = reproduce;
 
   auto result = drill::RunDrill(*scenario, runbooks, drill_options);
@@ -201,6 +204,12 @@ int Exec(const ExecOptions& options, Io io) {
   }
   io.out << result->stdout_data;
   io.err << result->stderr_data;
+  if (result->stop == "wall-guard") {
+    io.err << "rundrill: the command was killed: it called no fake for "
+           << FormatDuration(SimDuration(options.wall_limit.count())) << " of real time\n";
+  } else if (result->stop == "virtual-timeout") {
+    io.err << "rundrill: the command was stopped at the scenario's horizon\n";
+  }
   if (options.transcript) {
     io.err << "--- transcript (" << result->transcript.size() << " calls)\n";
     for (const auto& call : result->transcript) {

@@ -1,7 +1,8 @@
 #include "simulator/drill/condition_eval.h"
 
 #include <cstdlib>
-#include <regex>
+
+#include "simulator/text/pattern.h"
 
 namespace rundrill::drill {
 namespace {
@@ -36,8 +37,13 @@ bool EvaluateCapture(const model::Condition& condition, const ConditionScope& sc
       return text.has_value() && *text == condition.operand;
     case Op::kNotEquals:
       return !text.has_value() || *text != condition.operand;
-    case Op::kMatches:
-      return text.has_value() && std::regex_search(*text, std::regex(condition.operand));
+    case Op::kMatches: {
+      if (!text) return false;
+      auto pattern = Pattern::Compile(condition.operand);
+      if (!pattern.ok()) return false;
+      auto matched = pattern->Search(*text);
+      return matched.ok() && *matched;
+    }
     case Op::kGreaterThan:
     case Op::kLessThan: {
       if (!text) return false;

@@ -4,7 +4,6 @@
 #include <deque>
 #include <filesystem>
 #include <memory>
-#include <regex>
 
 #include "fakes/kubectl/kubectl_backend.h"
 #include "fakes/sleep/sleep_backend.h"
@@ -13,6 +12,7 @@
 #include "simulator/drill/alert.h"
 #include "simulator/drill/condition_eval.h"
 #include "simulator/drill/expectations.h"
+#include "simulator/drill/step_verdict.h"
 #include "simulator/drill/trigger.h"
 #include "simulator/exec/sandbox.h"
 #include "simulator/exec/step_runner.h"
@@ -25,10 +25,23 @@ namespace {
 // at.
 constexpr SimDuration kEvaluationInterval{15000};
 
-// Programs that resolve to the shim. Those without a backend answer that they
-// are not modelled: linking them still matters, so a runbook can never reach
-// the real ssh.
-const std::vector<std::string> kShimmedPrograms = {"kubectl", "sleep", "ssh", "scp"};
+// Programs that resolve to the shim. Those without a backend answer that they are not
+// modelled: linking them still matters, so a runbook can never reach the real ssh, cloud
+// CLI or database client. (curl stays real: it is how runbooks reach the loopback HTTP
+// fakes.)
+const std::vector<std::string> kShimmedPrograms = {
+    "kubectl", "sleep", "ssh",   "scp",       "sftp",      "rsync",  "helm", "aws", "gcloud",
+    "az",      "psql",  "mysql", "redis-cli", "terraform", "docker", "wget", "nc"};
+
+// Until the Slack and PagerDuty fakes exist these point at a closed loopback port, so a
+// runbook that posts fails the way an unreachable service fails, and a `${VAR:-default}`
+// in a script can never fall back to the real service.
+const std::map<std::string, std::string> kServiceUrls = {
+    {"SLACK_WEBHOOK_URL", "http://127.0.0.1:9/rundrill/slack-webhook-not-modelled"},
+    {"SLACK_API_URL", "http://127.0.0.1:9/rundrill/slack-api-not-modelled"},
+    {"PAGERDUTY_EVENTS_URL", "http://127.0.0.1:9/rundrill/pagerduty-events-not-modelled"},
+    {"PAGERDUTY_API_URL", "http://127.0.0.1:9/rundrill/pagerduty-api-not-modelled"},
+};
 
 // "service" → "SERVICE", "app.kubernetes.io/name" → "APP_KUBERNETES_IO_NAME"
 std::string EnvName(const std::string& text) {
@@ -43,13 +56,6 @@ std::string EnvName(const std::string& text) {
     }
   }
   return out;
-}
-
-std::string Trim(const std::string& text) {
-  const auto begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return "";
-  const auto end = text.find_last_not_of(" \t\r\n");
-  return text.substr(begin, end - begin + 1);
 }
 
 std::string StopName(exec::StepProcessResult::Stop stop) {
@@ -82,8 +88,13 @@ struct Invocation {
 struct CurrentStep {
   std::string runbook;
   std::string step;
+  int attempt = 1;
   SimTime deadline = SimTime::max();
 };
+
+SimTime SaturatingAdd(SimTime t, SimDuration d) {
+  return t > SimTime::max() - d ? SimTime::max() : t + d;
+}
 
 class Drill;
 
@@ -123,10 +134,6 @@ class Drill : public exec::CommandDispatcher {
               [](const auto& a, const auto& b) { return a.name < b.name; });
     backends_.push_back(std::make_unique<fakes::KubectlBackend>());
     backends_.push_back(std::make_unique<fakes::SleepBackend>());
-    for (const auto& backend : backends_) {
-      backend_rngs_.emplace(std::string(backend->Program()),
-                            rng_.Split("backend/" + std::string(backend->Program())));
-    }
   }
 
   Status Setup() {
@@ -152,7 +159,6 @@ class Drill : public exec::CommandDispatcher {
     for (const auto& event : scenario_.timeline) {
       scheduler_.ScheduleAt(event.at, "timeline", [this, &event] { Apply(event); });
     }
-    ScheduleEvaluation(SimTime(0));
     return Status::Ok();
   }
 
@@ -177,7 +183,8 @@ class Drill : public exec::CommandDispatcher {
   StatusOr<ExecResult> Exec(SimTime at, const std::string& command) {
     routing_enabled_ = false;
     AdvanceTo(at);
-    current_ = CurrentStep{"exec", "exec", SimTime::max()};
+    // Bounded like any drill, so `sleep 100d` cannot make the world step through years.
+    current_ = CurrentStep{"exec", "exec", 1, std::max(at, scenario_.horizon)};
     exec::StepProcessSpec spec;
     spec.command = command;
     spec.env = sandbox_->Environment(BaseEnvironment());
@@ -190,6 +197,7 @@ class Drill : public exec::CommandDispatcher {
     out.exit_code = run->exit_code;
     out.stdout_data = std::move(run->stdout_data);
     out.stderr_data = std::move(run->stderr_data);
+    out.stop = StopName(run->stop);
     out.transcript = std::move(result_.transcript);
     return out;
   }
@@ -215,8 +223,8 @@ class Drill : public exec::CommandDispatcher {
     call.runbook = current_.runbook;
     call.step = current_.step;
     call.sequence = request.sequence;
-    call.argv = request.argv;
-    call.stdin_data = request.stdin_data;
+    for (const auto& arg : request.argv) call.argv.push_back(Scrub(arg));
+    call.stdin_data = Scrub(request.stdin_data);
 
     exec::DispatchResult out;
     const std::string program = request.argv.empty() ? "" : request.argv[0];
@@ -229,13 +237,18 @@ class Drill : public exec::CommandDispatcher {
           "rundrill: '" + program + "' is not modelled; add a stub in the scenario\n";
       out.response.exit_code = 127;
     } else {
-      CallContext context(*this, current_.deadline, backend_rngs_.at(program));
+      // A stream per call, keyed by where the call stands, so adding a step or a call does
+      // not shift the draws of every later one.
+      Random rng =
+          rng_.Split("backend/" + program + "/" + current_.runbook + "/" + current_.step + "/" +
+                     std::to_string(current_.attempt) + "/" + std::to_string(request.sequence));
+      CallContext context(*this, current_.deadline, rng);
       out.response = backend->Handle(request, context);
       out.stop_step = context.deadline_reached();
     }
     call.duration = Now() - call.at;
-    call.stdout_data = out.response.stdout_data;
-    call.stderr_data = out.response.stderr_data;
+    call.stdout_data = Scrub(out.response.stdout_data);
+    call.stderr_data = Scrub(out.response.stderr_data);
     call.exit_code = out.response.exit_code;
     result_.transcript.push_back(std::move(call));
     return out;
@@ -246,11 +259,22 @@ class Drill : public exec::CommandDispatcher {
     result_.timeline.push_back(TimelineEntry{Now(), std::move(kind), std::move(detail)});
   }
 
-  void ScheduleEvaluation(SimTime at) {
-    if (at > scenario_.horizon) return;
-    scheduler_.ScheduleAt(at, "evaluate", [this, at] {
+  // Rules are evaluated on a fixed grid (every kEvaluationInterval from time 0), as
+  // Prometheus does, but only while some firing alert has a condition to look at.
+  void ScheduleEvaluation() {
+    if (evaluation_scheduled_) return;
+    const SimTime next = (Now() / kEvaluationInterval + 1) * kEvaluationInterval;
+    if (next > scenario_.horizon) return;
+    evaluation_scheduled_ = true;
+    scheduler_.ScheduleAt(next, "evaluate", [this] {
+      evaluation_scheduled_ = false;
       EvaluateAlerts();
-      ScheduleEvaluation(at + kEvaluationInterval);
+      for (const auto& active : alerts_) {
+        if (active.alert.Firing() && !active.spec.resolve_when.empty()) {
+          ScheduleEvaluation();
+          break;
+        }
+      }
     });
   }
 
@@ -308,9 +332,12 @@ class Drill : public exec::CommandDispatcher {
     record.labels = spec.labels;
     record.fired_at = Now();
     const std::string payload =
-        AlertmanagerPayload({active.alert}, {"alertname"}, epoch_, AlertSource{}).dump() + "\n";
+        AlertmanagerPayload({active.alert}, {"alertname"}, epoch_, AlertSource{})
+            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+        "\n";
     alerts_.push_back(std::move(active));
     const size_t alert_index = alerts_.size() - 1;
+    if (!spec.resolve_when.empty()) ScheduleEvaluation();
 
     if (routing_enabled_) {
       for (size_t i = 0; i < runbooks_.size(); ++i) {
@@ -351,7 +378,9 @@ class Drill : public exec::CommandDispatcher {
   }
 
   std::map<std::string, std::string> BaseEnvironment() const {
-    return {{"RUNDRILL_SCENARIO", scenario_.name}};
+    std::map<std::string, std::string> env = kServiceUrls;
+    env["RUNDRILL_SCENARIO"] = scenario_.name;
+    return env;
   }
 
   Status RunRunbook(const Invocation& invocation) {
@@ -468,6 +497,11 @@ class Drill : public exec::CommandDispatcher {
     *record = SkippedRecord(step, "");
     record->started_at = Now();
     record->ended_at = Now();
+    if (Now() >= scenario_.horizon) {
+      record->reason = "not reached: the scenario's horizon came first";
+      scope.outcomes[step.id] = StepOutcome::kSkipped;
+      return Status::Ok();
+    }
     if (step.when && !EvaluateCondition(*step.when, scope)) {
       record->reason = "when: condition not met";
       scope.outcomes[step.id] = StepOutcome::kSkipped;
@@ -475,27 +509,41 @@ class Drill : public exec::CommandDispatcher {
       return Status::Ok();
     }
     if (step.type == model::StepType::kWait) {
-      AdvanceTo(Now() + step.duration);
-      record->outcome = StepOutcome::kSucceeded;
+      const SimTime until = SaturatingAdd(Now(), step.duration);
+      const bool cut = until > scenario_.horizon;
+      AdvanceTo(std::min(until, scenario_.horizon));
+      record->outcome = cut ? StepOutcome::kTimedOut : StepOutcome::kSucceeded;
+      record->reason = cut ? "stopped at the scenario's horizon" : "";
       record->ended_at = Now();
-      scope.outcomes[step.id] = StepOutcome::kSucceeded;
+      scope.outcomes[step.id] = record->outcome;
       Note("step.finished",
-           runbook.name + "/" + step.id + " waited " + FormatDuration(step.duration));
+           runbook.name + "/" + step.id + " waited " + FormatDuration(Now() - record->started_at));
       return Status::Ok();
     }
 
     Note("step.started", runbook.name + "/" + step.id + ": " + step.run);
-    SimDuration backoff = step.retries.backoff;
+    double backoff_ms = static_cast<double>(step.retries.backoff.count());
     for (int attempt = 1; attempt <= step.retries.attempts; ++attempt) {
       if (attempt > 1) {
-        AdvanceTo(Now() + backoff);
-        backoff =
-            std::min(SimDuration(static_cast<int64_t>(backoff.count() * step.retries.multiplier)),
-                     step.retries.max_backoff);
+        // Clamped as a double first: a large multiplier must not overflow the conversion.
+        const double capped =
+            std::min(backoff_ms, static_cast<double>(step.retries.max_backoff.count()));
+        const SimTime retry_at = SaturatingAdd(Now(), SimDuration(static_cast<int64_t>(capped)));
+        if (retry_at >= scenario_.horizon) {
+          AdvanceTo(scenario_.horizon);
+          record->reason += "; no retry: the scenario's horizon came first";
+          break;
+        }
+        AdvanceTo(retry_at);
+        backoff_ms = capped * step.retries.multiplier;
       }
       Attempt try_record;
       try_record.started_at = Now();
-      current_ = CurrentStep{runbook.name, step.id, Now() + step.timeout};
+      const SimTime own_deadline = SaturatingAdd(Now(), step.timeout);
+      const DeadlineKind deadline_kind =
+          own_deadline > scenario_.horizon ? DeadlineKind::kHorizon : DeadlineKind::kStepTimeout;
+      current_ =
+          CurrentStep{runbook.name, step.id, attempt, std::min(own_deadline, scenario_.horizon)};
       exec::StepProcessSpec spec;
       spec.command = step.run;
       spec.env = sandbox_->Environment(env);
@@ -507,74 +555,41 @@ class Drill : public exec::CommandDispatcher {
       try_record.ended_at = Now();
       try_record.exit_code = run->exit_code;
       try_record.stop = StopName(run->stop);
-      try_record.stdout_data = run->stdout_data;
-      try_record.stderr_data = run->stderr_data;
+      try_record.stdout_data = Scrub(run->stdout_data);
+      try_record.stderr_data = Scrub(run->stderr_data);
 
-      StepOutcome outcome = StepOutcome::kSucceeded;
-      if (run->stop == exec::StepProcessResult::Stop::kVirtualDeadline) {
-        outcome = StepOutcome::kTimedOut;
-        try_record.failures.push_back("timed out after " + FormatDuration(step.timeout) +
-                                      " of virtual time");
-      } else if (run->stop == exec::StepProcessResult::Stop::kWallGuard) {
-        outcome = StepOutcome::kFailed;
-        try_record.failures.push_back("killed by the wall-clock guard: no fake was called for " +
-                                      FormatDuration(SimDuration(options_.wall_limit.count())) +
-                                      " of real time");
-      } else {
-        const int wanted = step.expect.exit_code.value_or(0);
-        if (run->exit_code != wanted) {
-          outcome = StepOutcome::kFailed;
-          try_record.failures.push_back("exit code " + std::to_string(run->exit_code) +
-                                        ", expected " + std::to_string(wanted));
-        }
-        if (!step.expect.stdout_matches.empty() &&
-            !std::regex_search(run->stdout_data, std::regex(step.expect.stdout_matches))) {
-          outcome = StepOutcome::kFailed;
-          try_record.failures.push_back("stdout does not match /" + step.expect.stdout_matches +
-                                        "/");
-        }
-        if (!step.expect.stdout_not_matches.empty() &&
-            std::regex_search(run->stdout_data, std::regex(step.expect.stdout_not_matches))) {
-          outcome = StepOutcome::kFailed;
-          try_record.failures.push_back("stdout matches /" + step.expect.stdout_not_matches +
-                                        "/, which it must not");
-        }
+      StepVerdict verdict = JudgeAttempt(step, *run, deadline_kind, options_.wall_limit);
+      if (verdict.capture) {
+        // Later steps see the real value; the record keeps the scrubbed one.
+        env[step.capture->name] = verdict.capture->text;
+        record->capture_name = step.capture->name;
+        record->capture_value = Scrub(verdict.capture->text);
+        scope.captures[step.capture->name] = std::move(*verdict.capture);
       }
-      if (step.capture && outcome == StepOutcome::kSucceeded) {
-        CapturedValue value;
-        value.text = Trim(run->stdout_data);
-        if (step.capture->format == model::Capture::Format::kJson) {
-          auto parsed = nlohmann::json::parse(run->stdout_data, nullptr, false);
-          if (parsed.is_discarded()) {
-            outcome = StepOutcome::kFailed;
-            try_record.failures.push_back("capture " + step.capture->name +
-                                          ": stdout is not valid JSON");
-          } else {
-            value.json = std::move(parsed);
-          }
-        }
-        if (outcome == StepOutcome::kSucceeded) {
-          env[step.capture->name] = value.text;
-          record->capture_name = step.capture->name;
-          record->capture_value = value.text;
-          scope.captures[step.capture->name] = std::move(value);
-        }
-      }
-      record->outcome = outcome;
+      try_record.failures = std::move(verdict.failures);
+      record->outcome = verdict.outcome;
       record->reason = try_record.failures.empty() ? "" : try_record.failures.front();
       record->attempts.push_back(std::move(try_record));
-      if (outcome == StepOutcome::kSucceeded) break;
+      if (record->outcome == StepOutcome::kSucceeded) break;
     }
     record->ended_at = Now();
     scope.outcomes[step.id] = record->outcome;
-    if (record->outcome == StepOutcome::kSucceeded && step.type == model::StepType::kAction &&
-        !result_.figures.time_to_mitigate) {
-      result_.figures.time_to_mitigate = Now() - IncidentStart();
-    }
     Note("step.finished", runbook.name + "/" + step.id + " " +
                               std::string(StepOutcomeName(record->outcome)) +
                               (record->reason.empty() ? "" : ": " + record->reason));
     return Status::Ok();
+  }
+
+  // Sandbox paths are random per drill; recorded output names them by a fixed token so the
+  // same drill gives the same bytes.
+  std::string Scrub(std::string text) const {
+    const std::string& root = sandbox_->root();
+    static constexpr std::string_view kToken = "/rundrill-sandbox";
+    for (size_t at = text.find(root); at != std::string::npos; at = text.find(root, at)) {
+      text.replace(at, root.size(), kToken);
+      at += kToken.size();
+    }
+    return text;
   }
 
   // The first scenario event that is not an alert: where the incident began.
@@ -602,11 +617,34 @@ class Drill : public exec::CommandDispatcher {
           last = alert.resolved_at;
         }
       }
-      result_.figures.time_to_detect = first - start;
-      if (all_resolved && last) result_.figures.time_to_resolve = *last - start;
+      if (first >= start) result_.figures.time_to_detect = first - start;
+      if (all_resolved && last && *last >= start) {
+        result_.figures.time_to_resolve = *last - start;
+      }
+    }
+    // Mitigation: the first action of a runbook's own steps (not on_failure) that succeeded.
+    for (const auto& run : result_.runbooks) {
+      for (const auto& step : run.steps) {
+        if (step.type != "action" || step.on_failure || step.outcome != StepOutcome::kSucceeded ||
+            step.ended_at < start) {
+          continue;
+        }
+        const SimDuration took = step.ended_at - start;
+        if (!result_.figures.time_to_mitigate || took < *result_.figures.time_to_mitigate) {
+          result_.figures.time_to_mitigate = took;
+        }
+      }
     }
     result_.final_world = world_.Snapshot();
     result_.expectations = CheckExpectations(scenario_.expect, result_, world_.kube());
+    if (result_.expectations.empty()) {
+      // A scenario that states nothing still must not pass while its incident goes on.
+      model::Expectations implicit;
+      implicit.resolved = true;
+      implicit.mark = scenario_.mark;
+      result_.expectations = CheckExpectations(implicit, result_, world_.kube());
+      for (auto& e : result_.expectations) e.what += " (implicit: the scenario has no expect)";
+    }
     result_.passed = true;
     for (const auto& expectation : result_.expectations) {
       result_.passed = result_.passed && expectation.passed;
@@ -622,13 +660,13 @@ class Drill : public exec::CommandDispatcher {
   Scheduler scheduler_;
   Random rng_;
   std::vector<std::unique_ptr<fakes::CommandBackend>> backends_;
-  std::map<std::string, Random> backend_rngs_;
   std::unique_ptr<exec::Sandbox> sandbox_;
   std::unique_ptr<exec::StepRunner> runner_;
   std::vector<ActiveAlert> alerts_;
   std::deque<Invocation> pending_;
   CurrentStep current_;
   bool routing_enabled_ = true;
+  bool evaluation_scheduled_ = false;
   DrillResult result_;
 };
 

@@ -35,6 +35,7 @@ struct ExecResult {
   int exit_code = 0;
   std::string stdout_data;
   std::string stderr_data;
+  std::string stop;  // exited | virtual-timeout | wall-guard | signal
   std::vector<Interaction> transcript;
 };
 

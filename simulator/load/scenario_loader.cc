@@ -82,8 +82,14 @@ std::optional<model::Scenario> ScenarioReader::Read(const YAML::Node& root_node)
     }
   }
   if (std::optional<SimDuration> horizon = root.Duration("horizon")) {
+    // A drill evaluates alerts every 15s up to its horizon: 30 days is already 172800
+    // evaluations, and anything longer is a typo, not an incident.
+    constexpr SimDuration kMaxHorizon{30LL * 86400000};
     if (horizon->count() == 0) {
       r_.Error(root.Get("horizon").mark, "\"horizon\" must be longer than 0s");
+    } else if (*horizon > kMaxHorizon) {
+      r_.Error(root.Get("horizon").mark,
+               "\"horizon\" must be at most 30d, got " + FormatDuration(*horizon));
     } else {
       sc.horizon = *horizon;
     }

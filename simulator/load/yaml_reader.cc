@@ -3,9 +3,9 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
-#include <regex>
 
 #include "simulator/load/spelling.h"
+#include "simulator/text/pattern.h"
 
 namespace rundrill::load {
 namespace {
@@ -145,10 +145,9 @@ std::optional<std::string> ReadEnum(Reporter& r, const Field& f,
 std::optional<std::string> ReadRegex(Reporter& r, const Field& f) {
   std::optional<std::string> text = ReadString(r, f);
   if (!text) return std::nullopt;
-  try {
-    std::regex re(*text, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    r.Error(f.mark, "invalid regex " + Quote(*text) + " in " + f.label + ": " + e.what());
+  if (auto compiled = Pattern::Compile(*text); !compiled.ok()) {
+    r.Error(f.mark, "invalid regex " + Quote(*text) + " in " + f.label + ": " +
+                        compiled.status().message());
     return std::nullopt;
   }
   return text;

@@ -201,6 +201,132 @@ steps:
   EXPECT_EQ(out.find("AWS_SECRET_ACCESS_KEY"), std::string::npos);
 }
 
+model::Scenario ParseScenarioText(const std::string& text) {
+  std::vector<load::Diagnostic> errors;
+  auto scenario = load::ParseScenario(text, kSource + "/scenarios/inline.yaml", &errors);
+  for (const auto& e : errors) ADD_FAILURE() << e.ToString();
+  return *scenario;
+}
+
+// A short scenario: one alert at 1m, a 10m horizon, no expectations.
+const char kShortScenario[] = R"(apiVersion: rundrill/v1
+kind: Scenario
+metadata: {name: short}
+horizon: 10m
+world:
+  kubernetes:
+    deployments:
+      - name: api
+        namespace: production
+        replicas: 2
+        history: [{image: registry.example/api:1.0.0}]
+timeline:
+  - at: 1m
+    fire_alert:
+      labels: {alertname: HighErrorRate, service: api}
+)";
+
+TEST(DrillIntegrationTest, RecordedOutputNamesNoRandomSandboxPath) {
+  const auto runbook = ParseRunbookText(R"(apiVersion: rundrill/v1
+kind: Runbook
+metadata: {name: where}
+trigger: {alertname: HighErrorRate}
+steps:
+  - id: pwd
+    type: check
+    run: pwd; echo "$RUNDRILL_ALERT_FILE"; kubectl get pods -n "$HOME"
+    expect: {exit_code: 0}
+    capture: WHERE
+)");
+  const auto scenario = ParseScenarioText(kShortScenario);
+  auto first = drill::RunDrill(scenario, {runbook}, Options(3));
+  auto second = drill::RunDrill(scenario, {runbook}, Options(3));
+  ASSERT_TRUE(first.ok() && second.ok());
+  const auto* step = FindStep(*first, "pwd");
+  ASSERT_NE(step, nullptr);
+  EXPECT_EQ(step->attempts.at(0).stdout_data.rfind("/rundrill-sandbox/home\n", 0), 0u)
+      << step->attempts.at(0).stdout_data;
+  EXPECT_EQ(reports::RenderResultJson(*first), reports::RenderResultJson(*second));
+}
+
+TEST(DrillIntegrationTest, ScenarioWithoutExpectationsStillNeedsResolution) {
+  const auto runbook = ParseRunbookText(R"(apiVersion: rundrill/v1
+kind: Runbook
+metadata: {name: noop}
+trigger: {alertname: HighErrorRate}
+steps:
+  - {id: look, type: check, run: "true"}
+)");
+  auto result = drill::RunDrill(ParseScenarioText(kShortScenario), {runbook}, Options(3));
+  ASSERT_TRUE(result.ok());
+  ASSERT_EQ(result->expectations.size(), 1u);
+  EXPECT_NE(result->expectations[0].what.find("implicit"), std::string::npos);
+  EXPECT_FALSE(result->passed);  // the alert never resolves
+}
+
+TEST(DrillIntegrationTest, HorizonStopsARunbookThatOutlivesIt) {
+  const auto runbook = ParseRunbookText(R"(apiVersion: rundrill/v1
+kind: Runbook
+metadata: {name: slow}
+trigger: {alertname: HighErrorRate}
+steps:
+  - id: long-wait
+    type: check
+    run: sleep 30m
+    timeout: 1h
+  - {id: never, type: check, run: "true"}
+)");
+  auto result = drill::RunDrill(ParseScenarioText(kShortScenario), {runbook}, Options(3));
+  ASSERT_TRUE(result.ok());
+  const auto* wait = FindStep(*result, "long-wait");
+  ASSERT_NE(wait, nullptr);
+  EXPECT_EQ(wait->outcome, drill::StepOutcome::kTimedOut);
+  EXPECT_EQ(wait->reason, "stopped at the scenario's horizon");
+  EXPECT_EQ(wait->ended_at, SimTime(600000));
+  EXPECT_EQ(FindStep(*result, "never")->outcome, drill::StepOutcome::kSkipped);
+}
+
+TEST(DrillIntegrationTest, UnmodelledInfrastructureToolsFailLoudly) {
+  const auto runbook = ParseRunbookText(R"(apiVersion: rundrill/v1
+kind: Runbook
+metadata: {name: cloud}
+trigger: {alertname: HighErrorRate}
+steps:
+  - id: aws
+    type: check
+    run: aws s3 ls
+    expect: {exit_code: 127}
+  - id: url
+    type: check
+    run: echo "$SLACK_WEBHOOK_URL"
+    expect: {stdout_matches: "^http://127\\.0\\.0\\.1:"}
+)");
+  auto result = drill::RunDrill(ParseScenarioText(kShortScenario), {runbook}, Options(3));
+  ASSERT_TRUE(result.ok());
+  const auto* aws = FindStep(*result, "aws");
+  EXPECT_EQ(aws->outcome, drill::StepOutcome::kSucceeded) << Describe(*result);
+  EXPECT_EQ(aws->attempts.at(0).stderr_data,
+            "rundrill: 'aws' is not modelled; add a stub in the scenario\n");
+  EXPECT_EQ(FindStep(*result, "url")->outcome, drill::StepOutcome::kSucceeded) << Describe(*result);
+}
+
+// std::regex would overflow the stack matching this; the drill must judge it.
+TEST(DrillIntegrationTest, LongOutputIsMatchedWithoutCrashing) {
+  const auto runbook = ParseRunbookText(R"yaml(apiVersion: rundrill/v1
+kind: Runbook
+metadata: {name: chatty}
+trigger: {alertname: HighErrorRate}
+steps:
+  - id: big
+    type: check
+    run: python3 -c "print('start' + 'x' * 400000 + 'end')"
+    expect: {stdout_matches: "start.*end"}
+)yaml");
+  auto result = drill::RunDrill(ParseScenarioText(kShortScenario), {runbook}, Options(3));
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(FindStep(*result, "big")->outcome, drill::StepOutcome::kSucceeded);
+}
+
 // The command-line tool itself, as a user runs it.
 struct Command {
   int exit_code;

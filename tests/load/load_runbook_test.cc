@@ -381,9 +381,9 @@ steps:
     expect: {stdout_matches: "[a-"}
 )"),
               ElementsAre("rb.yaml:4:30: invalid regex \"(Error\" in \"alertname_matches\": "
-                          "Mismatched '(' and ')' in regular expression",
-                          "rb.yaml:9:30: invalid regex \"[a-\" in \"stdout_matches\": Invalid "
-                          "end of '[x-x]' range in regular expression"));
+                          "Unmatched marking parenthesis ( or \\(",
+                          "rb.yaml:9:30: invalid regex \"[a-\" in \"stdout_matches\": Unmatched [ "
+                          "or [^ in character class declaration"));
 }
 
 TEST(LoadRunbookTest, YamlSyntaxError) {

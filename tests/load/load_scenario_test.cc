@@ -396,6 +396,15 @@ seed: -1
                           "sc.yaml:6:7: \"seed\" must be an unsigned integer, got \"-1\""));
 }
 
+TEST(LoadScenarioTest, HorizonIsCapped) {
+  EXPECT_THAT(ScenarioErrors(R"(apiVersion: rundrill/v1
+kind: Scenario
+metadata: {name: demo}
+horizon: 31d
+)"),
+              ElementsAre("sc.yaml:4:10: \"horizon\" must be at most 30d, got 744h"));
+}
+
 TEST(LoadScenarioTest, WrongKind) {
   EXPECT_THAT(ScenarioErrors(R"(apiVersion: rundrill/v1
 kind: Runbok

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -206,6 +207,50 @@ TEST(KubectlArgs, FlagsBeforeAndAfterTheCommand) {
   EXPECT_EQ(*a.error,
             "error: invalid argument \"abc\" for \"--tail\" flag: strconv.ParseInt: parsing "
             "\"abc\": invalid syntax\nSee 'kubectl logs --help' for usage.\n");
+}
+
+TEST(KubectlArgs, IntegerFlagsParseLikeGoStrconv) {
+  // pflag parses every integer flag with strconv.ParseInt(value, 0, bits).
+  std::string error;
+  EXPECT_EQ(kubectl::ParseGoInt("42", 64, &error), 42);
+  EXPECT_EQ(kubectl::ParseGoInt("+7", 64, &error), 7);
+  EXPECT_EQ(kubectl::ParseGoInt("-1", 64, &error), -1);
+  EXPECT_EQ(kubectl::ParseGoInt("0x1F", 64, &error), 31);
+  EXPECT_EQ(kubectl::ParseGoInt("0o17", 64, &error), 15);
+  EXPECT_EQ(kubectl::ParseGoInt("017", 64, &error), 15);
+  EXPECT_EQ(kubectl::ParseGoInt("0b101", 64, &error), 5);
+  EXPECT_EQ(kubectl::ParseGoInt("0", 64, &error), 0);
+  EXPECT_EQ(kubectl::ParseGoInt("1_000", 64, &error), 1000);
+  EXPECT_EQ(kubectl::ParseGoInt("9223372036854775807", 64, &error), INT64_MAX);
+  EXPECT_EQ(kubectl::ParseGoInt("-9223372036854775808", 64, &error), INT64_MIN);
+  EXPECT_EQ(kubectl::ParseGoInt("2147483647", 32, &error), 2147483647);
+  EXPECT_EQ(kubectl::ParseGoInt("-2147483648", 32, &error), -2147483648LL);
+  for (const char* bad : {"", "+", "-", "abc", "1.5", " 1", "1 ", "0x", "08", "1__0", "_1", "1_",
+                          "0x_", "--1", "+-1", "1e3"}) {
+    error.clear();
+    EXPECT_FALSE(kubectl::ParseGoInt(bad, 64, &error)) << bad;
+    EXPECT_EQ(error, "invalid syntax") << bad;
+  }
+  for (const char* big : {"9223372036854775808", "-9223372036854775809", "99999999999999999999",
+                          "99999999999999999999abc", "0xFFFFFFFFFFFFFFFFF"}) {
+    error.clear();
+    EXPECT_FALSE(kubectl::ParseGoInt(big, 64, &error)) << big;
+    EXPECT_EQ(error, "value out of range") << big;
+  }
+  error.clear();
+  EXPECT_FALSE(kubectl::ParseGoInt("2147483648", 32, &error));
+  EXPECT_EQ(error, "value out of range");
+  error.clear();
+  EXPECT_FALSE(kubectl::ParseGoInt("99999999999", 32, &error));
+  EXPECT_EQ(error, "value out of range");
+
+  // The parsed value is kept in decimal; Int() reads it and never throws.
+  const kubectl::ParsedArgs a =
+      kubectl::ParseArgs({"rollout", "undo", "d/x", "--to-revision=0x10"});
+  EXPECT_FALSE(a.error);
+  EXPECT_EQ(a.Get("to-revision"), "16");
+  EXPECT_EQ(a.Int("to-revision"), 16);
+  EXPECT_EQ(a.Int("absent", -1), -1);
 }
 
 TEST(KubectlJsonPath, Subset) {
@@ -467,8 +512,85 @@ TEST(KubectlGolden, Errors) {
   ExpectGolden("errors", s.transcript());
 }
 
+// Integer flag values are checked as pflag does and answered as kubectl answers them.
+TEST(KubectlGolden, IntegerFlagErrors) {
+  Session s;
+  s.Run({"scale", "deployment/api", "--replicas=abc", "-n", "production"});
+  s.Run({"scale", "deployment/api", "--replicas=99999999999999999999", "-n", "production"});
+  s.Run({"scale", "deployment/api", "--replicas=99999999999", "-n", "production"});
+  s.Run({"scale", "deployment/api", "--replicas", "2", "--current-replicas=x", "-n", "production"});
+  s.Run({"scale", "deployment/api", "--replicas=2", "--current-replicas=99999999999", "-n",
+         "production"});
+  s.Run({"scale", "deployment/api", "--replicas=0x3", "-n", "production"});
+  s.Run({"rollout", "undo", "deployment/web", "--to-revision=x", "-n", "production"});
+  s.Run({"rollout", "undo", "deployment/web", "--to-revision=99999999999", "-n", "production"});
+  s.Run({"rollout", "undo", "deployment/web", "--to-revision=-1", "-n", "production"});
+  s.Run({"rollout", "history", "deployment/web", "--revision=1e3", "-n", "production"});
+  s.Run({"rollout", "history", "deployment/web", "--revision=99999999999", "-n", "production"});
+  s.Run({"rollout", "status", "deployment/web", "--revision=99999999999", "-n", "production"});
+  s.Run({"logs", "deployment/web", "--tail=x", "-n", "production"});
+  s.Run({"logs", "deployment/web", "--tail=9223372036854775808", "-n", "production"});
+  s.Run({"logs", "deployment/web", "--tail=9223372036854775807", "-n", "production"});
+  s.Run({"delete", "pod", "nope", "--grace-period=soon", "-n", "production"});
+  s.Run({"delete", "pod", "nope", "--force", "--grace-period=99999999999", "-n", "production"});
+  s.Run({"get", "pods", "--chunk-size=1_0_", "-n", "production"});
+  ExpectGolden("integer_flags", s.transcript());
+}
+
 // ---------------------------------------------------------------------------------------
 // Behaviour
+
+TEST(KubectlBackend, BadIntegerFlagAnswersLikeKubectl) {
+  Session s;
+  CommandResponse r = s.Run({"scale", "deployment/api", "--replicas=abc", "-n", "production"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.stdout_data, "");
+  EXPECT_EQ(r.stderr_data,
+            "error: invalid argument \"abc\" for \"--replicas\" flag: strconv.ParseInt: parsing "
+            "\"abc\": invalid syntax\nSee 'kubectl scale --help' for usage.\n");
+  // --replicas is an IntVar (int64): only past int64 is it out of range for the flag.
+  r = s.Run({"scale", "deployment/api", "--replicas=99999999999999999999"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.stderr_data,
+            "error: invalid argument \"99999999999999999999\" for \"--replicas\" flag: "
+            "strconv.ParseInt: parsing \"99999999999999999999\": value out of range\nSee "
+            "'kubectl scale --help' for usage.\n");
+  r = s.Run({"rollout", "undo", "deployment/web", "--to-revision=x"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.stderr_data,
+            "error: invalid argument \"x\" for \"--to-revision\" flag: strconv.ParseInt: "
+            "parsing \"x\": invalid syntax\nSee 'kubectl rollout undo --help' for usage.\n");
+  r = s.Run({"logs", "web", "--tail=x"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.stderr_data,
+            "error: invalid argument \"x\" for \"--tail\" flag: strconv.ParseInt: parsing "
+            "\"x\": invalid syntax\nSee 'kubectl logs --help' for usage.\n");
+  r = s.Run({"logs", "web", "--tail=9223372036854775808"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.stderr_data,
+            "error: invalid argument \"9223372036854775808\" for \"--tail\" flag: "
+            "strconv.ParseInt: parsing \"9223372036854775808\": value out of range\nSee "
+            "'kubectl logs --help' for usage.\n");
+}
+
+TEST(KubectlBackend, InvalidUtf8FromTheUserDoesNotBreakJsonOutput) {
+  Session s;
+  CommandResponse r = s.Run(
+      {"set", "image", "deployment/web", "web=nginx:1.25\xff", "--record", "-n", "production"});
+  EXPECT_EQ(r.exit_code, 0) << r.stderr_data;
+  r = s.Run({"get", "deployment", "web", "-n", "production", "-o", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.stderr_data;
+  EXPECT_NE(r.stdout_data.find("nginx:1.25\xEF\xBF\xBD"), std::string::npos);
+  r = s.Run({"get", "deployment", "web", "-n", "production", "-o",
+             "jsonpath={.spec.template.spec.containers}"});
+  EXPECT_EQ(r.exit_code, 0) << r.stderr_data;
+  // The error text dumps the whole object.
+  r = s.Run({"get", "deployment", "web", "-n", "production", "-o",
+             "jsonpath={.spec.template.spec.containers[5]}"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.stderr_data.find("array index out of bounds: index 5, length 1"), std::string::npos)
+      << r.stderr_data;
+}
 
 TEST(KubectlBackend, LatencyDrawnWithinBoundsAndDeterministic) {
   auto times = [](uint64_t seed) {
