@@ -11,7 +11,8 @@ trap 'rm -f "$json"' EXIT
   --benchmark_out_format=json >/dev/null
 python3 - "$json" <<'PY'
 import json, sys
-runs = {b["name"]: b for b in json.load(open(sys.argv[1]))["benchmarks"]}
+# Names carry options ("BM_SpawnTrue/min_time:2.000"); the part before the slash is ours.
+runs = {b["name"].split("/")[0]: b for b in json.load(open(sys.argv[1]))["benchmarks"]}
 def us(name):
     b = runs[name]
     scale = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}[b["time_unit"]]

@@ -191,7 +191,10 @@ int Exec(const ExecOptions& options, Io io) {
     return kExitBadInput;
   }
   std::string command;
-  for (const auto& arg : options.command) command += (command.empty() ? "" : " ") + ShellQuote(arg);
+  for (const auto& arg : options.command) {
+    if (!command.empty()) command += ' ';
+    command += ShellQuote(arg);
+  }
 
   drill::DrillOptions drill_options;
   drill_options.seed = options.seed.value_or(scenario->seed.value_or(1));

@@ -140,8 +140,9 @@ Sandbox::~Sandbox() {
 
 Status Sandbox::AddProgram(std::string_view name) {
   if (!ValidProgramName(name)) {
-    return Status::InvalidInput("'" + std::string(name) +
-                                "' cannot be faked: not a plain program name");
+    std::string message = "'";
+    message.append(name).append("' cannot be faked: not a plain program name");
+    return Status::InvalidInput(std::move(message));
   }
   std::string link = bin_dir() + "/" + std::string(name);
   if (::symlink(shim_path_.c_str(), link.c_str()) != 0 && errno != EEXIST) {

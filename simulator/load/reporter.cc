@@ -79,7 +79,11 @@ std::string QuotedList(const std::vector<std::string>& words, std::string_view l
   std::string out;
   for (size_t i = 0; i < words.size(); ++i) {
     if (i > 0) {
-      out += i + 1 == words.size() ? " " + std::string(last_joiner) + " " : ", ";
+      if (i + 1 == words.size()) {
+        out.append(" ").append(last_joiner).append(" ");
+      } else {
+        out += ", ";
+      }
     }
     out += Quote(words[i]);
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "simulator/load/condition_reader.h"
+#include "simulator/load/document_loading.h"
 #include "simulator/load/file_reading.h"
 #include "simulator/load/loader.h"
 #include "simulator/load/spelling.h"
@@ -119,7 +120,7 @@ void RunbookReader::ReadParams(MapReader& root, std::vector<model::Param>* param
                "invalid param name " + Quote(p.name) + " " + std::string(kIdentifierHint));
     }
     names.Add(p.name, key_mark);
-    const YAML::Node& value = it->second;
+    const YAML::Node value = it->second;  // a copy: `it->` points into a temporary
     const Field f{value, Quote(p.name), value.IsNull() ? key_mark : r_.MarkOf(value)};
     if (value.IsScalar()) {
       p.value = value.Scalar();
@@ -338,23 +339,12 @@ std::optional<model::Runbook> ReadRunbook(Reporter& r, const YAML::Node& root) {
 
 std::optional<model::Runbook> ParseRunbook(std::string_view text, const std::string& path,
                                            std::vector<Diagnostic>* errors) {
-  Reporter r(path);
-  std::optional<model::Runbook> rb;
-  if (std::optional<YAML::Node> root = ParseDocument(r, text)) rb = ReadRunbook(r, *root);
-  if (r.has_errors()) rb.reset();
-  r.MoveSortedTo(errors);
-  return rb;
+  return ParseDocumentWith<model::Runbook>(text, path, errors, ReadRunbook);
 }
 
 std::optional<model::Runbook> LoadRunbookFile(const std::string& path,
                                               std::vector<Diagnostic>* errors) {
-  std::string why;
-  std::optional<std::string> text = ReadWholeFile(path, &why);
-  if (!text) {
-    errors->push_back(Diagnostic{model::SourceMark{path, 0, 0}, "cannot read file: " + why});
-    return std::nullopt;
-  }
-  return ParseRunbook(*text, path, errors);
+  return LoadFileWith<model::Runbook>(path, errors, ParseRunbook);
 }
 
 }  // namespace rundrill::load

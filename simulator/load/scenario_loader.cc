@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "simulator/load/document_loading.h"
 #include "simulator/load/file_reading.h"
 #include "simulator/load/loader.h"
 #include "simulator/load/spelling.h"
@@ -513,23 +514,12 @@ std::optional<model::Scenario> ReadScenario(Reporter& r, const YAML::Node& root)
 
 std::optional<model::Scenario> ParseScenario(std::string_view text, const std::string& path,
                                              std::vector<Diagnostic>* errors) {
-  Reporter r(path);
-  std::optional<model::Scenario> sc;
-  if (std::optional<YAML::Node> root = ParseDocument(r, text)) sc = ReadScenario(r, *root);
-  if (r.has_errors()) sc.reset();
-  r.MoveSortedTo(errors);
-  return sc;
+  return ParseDocumentWith<model::Scenario>(text, path, errors, ReadScenario);
 }
 
 std::optional<model::Scenario> LoadScenarioFile(const std::string& path,
                                                 std::vector<Diagnostic>* errors) {
-  std::string why;
-  std::optional<std::string> text = ReadWholeFile(path, &why);
-  if (!text) {
-    errors->push_back(Diagnostic{model::SourceMark{path, 0, 0}, "cannot read file: " + why});
-    return std::nullopt;
-  }
-  return ParseScenario(*text, path, errors);
+  return LoadFileWith<model::Scenario>(path, errors, ParseScenario);
 }
 
 }  // namespace rundrill::load

@@ -170,14 +170,14 @@ std::optional<std::map<std::string, std::string>> ReadStringMap(Reporter& r, con
   std::map<std::string, std::string> out;
   bool ok = true;
   for (auto it = f.node.begin(); it != f.node.end(); ++it) {
-    const YAML::Node& key = it->first;
+    const YAML::Node key = it->first;  // a copy: `it->` points into a temporary
     if (!key.IsScalar()) {
       r.Error(r.MarkOf(key), f.label + " has a key that is not a string");
       ok = false;
       continue;
     }
     const model::SourceMark key_mark = r.MarkOf(key);
-    const YAML::Node& value = it->second;
+    const YAML::Node value = it->second;  // a copy: `it->` points into a temporary
     Field vf{value, Quote(key.Scalar()), value.IsNull() ? key_mark : r.MarkOf(value)};
     std::optional<std::string> s = ReadString(r, vf);
     if (!s) {
@@ -222,7 +222,7 @@ MapReader::MapReader(Reporter& reporter, const YAML::Node& node, std::string pla
                      std::vector<std::string> allowed)
     : reporter_(&reporter), place_(std::move(place)), mark_(reporter.MarkOf(node)) {
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key = it->first;
+    const YAML::Node key = it->first;  // a copy: `it->` points into a temporary
     const model::SourceMark key_mark = reporter.MarkOf(key);
     if (!key.IsScalar()) {
       reporter.Error(key_mark, place_ + " has a key that is not a string");

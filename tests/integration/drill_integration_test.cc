@@ -359,6 +359,15 @@ TEST(DrillIntegrationTest, CliRunWritesReportsAndExitCodes) {
 
   auto validate = RunTool("validate " + kSource + "/runbooks " + kSource + "/scenarios");
   EXPECT_EQ(validate.exit_code, 0) << validate.output;
+  EXPECT_EQ(validate.output, "ok: 1 runbook, 2 scenarios\n");
+
+  // Without --runbook, every runbook in the folder whose trigger matches the alert runs.
+  auto routed =
+      RunTool("run " + kSource + "/scenarios/readiness-dependency-outage.yaml --runbooks " +
+              kSource + "/runbooks --out " + out + "/routed");
+  EXPECT_EQ(routed.exit_code, 0) << routed.output;
+  EXPECT_NE(routed.output.find("runbook high-error-rate: failed"), std::string::npos)
+      << routed.output;
 
   auto missing = RunTool("run /nonexistent/scenario.yaml");
   EXPECT_EQ(missing.exit_code, 2) << missing.output;
@@ -366,6 +375,27 @@ TEST(DrillIntegrationTest, CliRunWritesReportsAndExitCodes) {
 
   auto usage = RunTool("run");
   EXPECT_EQ(usage.exit_code, 2);
+}
+
+TEST(DrillIntegrationTest, CliValidateReportsEveryErrorWithExitCode2) {
+  const std::string dir = testing::TempDir() + "/rundrill-cli-validate";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/a.yaml") << "apiVersion: rundrill/v1\nkind: Runbook\nmetadata: {name: a}\n"
+                                    "trigger: {alertname: X}\nsteps:\n  - {id: s, type: chek, "
+                                    "run: \"true\", retires: 2}\n";
+  std::ofstream(dir + "/b.yaml") << "apiVersion: rundrill/v1\nkind: Scenario\nmetadata: {name: b}\n"
+                                    "horizon: soon\n";
+  auto validate = RunTool("validate " + dir);
+  EXPECT_EQ(validate.exit_code, 2) << validate.output;
+  EXPECT_EQ(validate.output,
+            dir +
+                "/a.yaml:6:19: \"type\" must be one of \"check\", \"action\", \"verify\" or "
+                "\"wait\", got \"chek\"\n" +
+                dir +
+                "/a.yaml:6:38: unknown key \"retires\" in step (did you mean \"retries\"?)\n" +
+                dir + "/b.yaml:4:10: invalid duration \"soon\" (use forms like 90s, 5m, 1h30m)\n" +
+                "3 errors\n");
 }
 
 TEST(DrillIntegrationTest, CliExecRunsACommandInTheWorld) {
