@@ -14,8 +14,7 @@
 #include "simulator/drill/expectations.h"
 #include "simulator/drill/step_verdict.h"
 #include "simulator/drill/trigger.h"
-#include "simulator/exec/sandbox.h"
-#include "simulator/exec/step_runner.h"
+#include "simulator/exec/step_host.h"
 #include "simulator/world/world.h"
 
 namespace rundrill::drill {
@@ -139,13 +138,10 @@ class Drill : public exec::CommandDispatcher {
   Status Setup() {
     Status built = world_.kube().Build(scenario_.world.kubernetes);
     if (!built.ok()) return built;
-    exec::Sandbox::Options sandbox_options;
-    sandbox_options.shim_path = options_.shim_path;
-    sandbox_options.programs = kShimmedPrograms;
-    auto sandbox = exec::Sandbox::Create(sandbox_options);
-    if (!sandbox.ok()) return sandbox.status();
-    sandbox_ = std::move(*sandbox);
-    runner_ = std::make_unique<exec::StepRunner>(*sandbox_);
+    auto host = options_.make_host ? options_.make_host(kShimmedPrograms)
+                                   : exec::CreateProcessHost(options_.shim_path, kShimmedPrograms);
+    if (!host.ok()) return host.status();
+    host_ = std::move(*host);
 
     result_.scenario_name = scenario_.name;
     result_.scenario_path = scenario_.path;
@@ -187,11 +183,11 @@ class Drill : public exec::CommandDispatcher {
     current_ = CurrentStep{"exec", "exec", 1, std::max(at, scenario_.horizon)};
     exec::StepProcessSpec spec;
     spec.command = command;
-    spec.env = sandbox_->Environment(BaseEnvironment());
-    spec.cwd = sandbox_->home_dir();
+    spec.env = host_->Environment(BaseEnvironment());
+    spec.cwd = host_->WorkDir();
     spec.step_id = "exec";
     spec.wall_limit = options_.wall_limit;
-    auto run = runner_->Run(spec, *this);
+    auto run = host_->Run(spec, *this);
     if (!run.ok()) return run.status();
     ExecResult out;
     out.exit_code = run->exit_code;
@@ -402,7 +398,7 @@ class Drill : public exec::CommandDispatcher {
     env["ALERT_FINGERPRINT"] = record.alert_fingerprint;
     for (const auto& [k, v] : alert.labels) env["ALERT_LABEL_" + EnvName(k)] = v;
     for (const auto& [k, v] : alert.annotations) env["ALERT_ANNOTATION_" + EnvName(k)] = v;
-    auto alert_file = sandbox_->WriteFile(
+    auto alert_file = host_->WriteFile(
         "alerts/" + runbook.name + "-" + record.alert_fingerprint + ".json", invocation.payload);
     if (!alert_file.ok()) return alert_file.status();
     env["RUNDRILL_ALERT_FILE"] = *alert_file;
@@ -546,11 +542,11 @@ class Drill : public exec::CommandDispatcher {
           CurrentStep{runbook.name, step.id, attempt, std::min(own_deadline, scenario_.horizon)};
       exec::StepProcessSpec spec;
       spec.command = step.run;
-      spec.env = sandbox_->Environment(env);
-      spec.cwd = sandbox_->home_dir();
+      spec.env = host_->Environment(env);
+      spec.cwd = host_->WorkDir();
       spec.step_id = runbook.name + "/" + step.id;
       spec.wall_limit = options_.wall_limit;
-      auto run = runner_->Run(spec, *this);
+      auto run = host_->Run(spec, *this);
       if (!run.ok()) return run.status();
       try_record.ended_at = Now();
       try_record.exit_code = run->exit_code;
@@ -583,7 +579,8 @@ class Drill : public exec::CommandDispatcher {
   // Sandbox paths are random per drill; recorded output names them by a fixed token so the
   // same drill gives the same bytes.
   std::string Scrub(std::string text) const {
-    const std::string& root = sandbox_->root();
+    const std::string root = host_->VolatileRoot();
+    if (root.empty()) return text;
     static constexpr std::string_view kToken = "/rundrill-sandbox";
     for (size_t at = text.find(root); at != std::string::npos; at = text.find(root, at)) {
       text.replace(at, root.size(), kToken);
@@ -660,8 +657,7 @@ class Drill : public exec::CommandDispatcher {
   Scheduler scheduler_;
   Random rng_;
   std::vector<std::unique_ptr<fakes::CommandBackend>> backends_;
-  std::unique_ptr<exec::Sandbox> sandbox_;
-  std::unique_ptr<exec::StepRunner> runner_;
+  std::unique_ptr<exec::StepHost> host_;
   std::vector<ActiveAlert> alerts_;
   std::deque<Invocation> pending_;
   CurrentStep current_;

@@ -2,11 +2,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "simulator/core/status.h"
 #include "simulator/drill/drill_result.h"
+#include "simulator/exec/step_host.h"
 #include "simulator/model/runbook.h"
 #include "simulator/model/scenario.h"
 
@@ -20,6 +23,10 @@ struct DrillOptions {
   std::chrono::milliseconds wall_limit{30000};
   // The command line that reruns this drill, printed in reports.
   std::string reproduce;
+  // Where steps run. Empty: real processes in a fresh sandbox (exec::CreateProcessHost with
+  // shim_path). Tests of the engine pass a host that answers without processes.
+  std::function<StatusOr<std::unique_ptr<exec::StepHost>>(const std::vector<std::string>&)>
+      make_host;
 };
 
 // Runs one scenario: builds its world, plays its timeline on the virtual clock, routes every
