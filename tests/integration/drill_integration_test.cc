@@ -333,8 +333,9 @@ struct Command {
   std::string output;
 };
 
-Command RunTool(const std::string& args) {
-  const std::string command = std::string(RUNDRILL_BINARY_PATH) + " " + args + " 2>&1";
+Command RunTool(const std::string& args, const std::string& cwd = ".") {
+  const std::string command =
+      "cd " + cwd + " && " + std::string(RUNDRILL_BINARY_PATH) + " " + args + " 2>&1";
   Command result{-1, ""};
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return result;
@@ -375,6 +376,32 @@ TEST(DrillIntegrationTest, CliRunWritesReportsAndExitCodes) {
 
   auto usage = RunTool("run");
   EXPECT_EQ(usage.exit_code, 2);
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(file), {});
+}
+
+// result.json and report.md of the bundled drill, byte for byte. Run from the source folder
+// so that every path in them is relative. RUNDRILL_UPDATE_GOLDEN=1 rewrites the files.
+TEST(DrillIntegrationTest, BundledDrillReportsMatchGoldenFiles) {
+  const std::string out = testing::TempDir() + "/rundrill-golden";
+  std::filesystem::remove_all(out);
+  auto run = RunTool(
+      "run scenarios/bad-deploy-crashloop.yaml --runbook "
+      "runbooks/high-error-rate.yaml --seed 7 --out " +
+          out,
+      kSource);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  for (const char* name : {"result.json", "report.md"}) {
+    const std::string golden = kSource + "/tests/reports/golden/bad-deploy-crashloop." + name;
+    const std::string actual = ReadAll(out + "/" + name);
+    if (std::getenv("RUNDRILL_UPDATE_GOLDEN") != nullptr) {
+      std::ofstream(golden, std::ios::binary) << actual;
+    }
+    EXPECT_EQ(actual, ReadAll(golden)) << "differs from " << golden;
+  }
 }
 
 TEST(DrillIntegrationTest, CliValidateReportsEveryErrorWithExitCode2) {
