@@ -92,6 +92,23 @@ TEST(DrillIntegrationTest, NotReadyScenarioDoesNotRollBack) {
   }
 }
 
+TEST(DrillIntegrationTest, HealthyPodsHandOver) {
+  auto result = drill::RunDrill(LoadScenario("scenarios/upstream-errors-hand-over.yaml"),
+                                {LoadRunbook("runbooks/high-error-rate.yaml")}, Options(3));
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  EXPECT_TRUE(result->passed) << Describe(*result);
+  const auto* hand_over = FindStep(*result, "hand-over");
+  ASSERT_NE(hand_over, nullptr);
+  EXPECT_EQ(hand_over->outcome, drill::StepOutcome::kFailed);
+  EXPECT_EQ(hand_over->attempts.at(0).stdout_data, "manual intervention required\n");
+  // Only reads reached the cluster: nothing was rolled back, restarted or scaled.
+  for (const auto& call : result->transcript) {
+    ASSERT_GE(call.argv.size(), 2u);
+    EXPECT_TRUE(call.argv[1] == "get" || (call.argv[1] == "rollout" && call.argv[2] == "history"))
+        << call.argv[1];
+  }
+}
+
 TEST(DrillIntegrationTest, SameSeedGivesIdenticalBytes) {
   const auto scenario = LoadScenario("scenarios/bad-deploy-crashloop.yaml");
   const auto runbook = LoadRunbook("runbooks/high-error-rate.yaml");
@@ -360,7 +377,7 @@ TEST(DrillIntegrationTest, CliRunWritesReportsAndExitCodes) {
 
   auto validate = RunTool("validate " + kSource + "/runbooks " + kSource + "/scenarios");
   EXPECT_EQ(validate.exit_code, 0) << validate.output;
-  EXPECT_EQ(validate.output, "ok: 1 runbook, 2 scenarios\n");
+  EXPECT_EQ(validate.output, "ok: 1 runbook, 3 scenarios\n");
 
   // Without --runbook, every runbook in the folder whose trigger matches the alert runs.
   auto routed =
