@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <map>
 #include <string>
 
@@ -17,6 +18,9 @@ struct StepProcessSpec {
   // Real time the step may go without calling any fake before its process group is killed.
   // The only wall-clock figure in a drill; it never influences virtual time.
   std::chrono::milliseconds wall_limit{30000};
+  // Bytes of stdout, and of stderr, kept; beyond it the output is read and dropped and a
+  // line "[rundrill: output truncated after N bytes]" is appended.
+  size_t output_limit = 16 << 20;
 };
 
 struct StepProcessResult {

@@ -135,9 +135,12 @@ struct Connection {
 };
 
 struct OutputPipe {
-  OutputPipe(asio::io_context& io, std::string* sink) : pipe(io), sink(sink) {}
+  OutputPipe(asio::io_context& io, std::string* sink, size_t limit)
+      : pipe(io), sink(sink), limit(limit) {}
   bp::async_pipe pipe;
   std::string* sink;
+  size_t limit;  // bytes kept; the rest is read and dropped so the writer never blocks
+  bool truncated = false;
   std::array<char, 65536> buffer{};
   bool eof = false;
 };
@@ -153,8 +156,8 @@ class StepRun {
         acceptor_(acceptor),
         spec_(spec),
         dispatcher_(dispatcher),
-        out_(io, &result_.stdout_data),
-        err_(io, &result_.stderr_data),
+        out_(io, &result_.stdout_data, spec.output_limit),
+        err_(io, &result_.stderr_data, spec.output_limit),
         pidfd_(io),
         guard_(io),
         poll_(io),
@@ -352,11 +355,22 @@ class StepRun {
 
   // ---- output ----
 
+  // A step that prints without end (`yes`) must not exhaust memory before the guard fires.
+  static void Keep(OutputPipe& output, size_t n) {
+    const size_t room = output.limit - std::min(output.limit, output.sink->size());
+    output.sink->append(output.buffer.data(), std::min(n, room));
+    if (n > room && !output.truncated) {
+      output.truncated = true;
+      output.sink->append("\n[rundrill: output truncated after " + std::to_string(output.limit) +
+                          " bytes]\n");
+    }
+  }
+
   void ReadOutput(OutputPipe& output) {
     output.pipe.async_read_some(
         asio::buffer(output.buffer),
         [this, &output](const boost::system::error_code& ec, std::size_t n) {
-          output.sink->append(output.buffer.data(), n);
+          Keep(output, n);
           if (ec) {
             // EOF: every writer is gone. Any other error (the pipe closed by Finish) also
             // ends reading.

@@ -116,6 +116,18 @@ TEST_F(ExecIntegration, BinaryMebibyteFromFakeThroughPipeline) {
   EXPECT_EQ(dispatcher_.calls[1].stdin_data[255], '\xff');
 }
 
+TEST_F(ExecIntegration, EndlessOutputIsCappedNotHoarded) {
+  StepProcessSpec spec = Spec("head -c 3000000 /dev/zero | tr '\\0' x; echo done >&2");
+  spec.output_limit = 1 << 20;
+  StepProcessResult result = Run(spec);
+  EXPECT_EQ(result.exit_code, 0);
+  const std::string marker = "\n[rundrill: output truncated after 1048576 bytes]\n";
+  ASSERT_EQ(result.stdout_data.size(), (1u << 20) + marker.size());
+  EXPECT_EQ(result.stdout_data.substr(0, 3), "xxx");
+  EXPECT_EQ(result.stdout_data.substr(1 << 20), marker);
+  EXPECT_EQ(result.stderr_data, "done\n");  // the other stream is untouched
+}
+
 TEST_F(ExecIntegration, ExitCodesPropagate) {
   for (int code : {0, 1, 3, 255}) {
     SCOPED_TRACE(code);
