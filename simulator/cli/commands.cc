@@ -103,6 +103,7 @@ int Run(const RunOptions& options, Io io) {
       if (auto runbook = load::LoadRunbookFile(path, &errors)) runbooks.push_back(*runbook);
     }
   }
+  if (scenario) load::CheckScenarioAgainstRunbooks(*scenario, runbooks, &errors);
   if (!errors.empty() || !scenario) {
     PrintDiagnostics(errors, io.err);
     return kExitBadInput;

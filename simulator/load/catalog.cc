@@ -8,6 +8,7 @@
 #include "simulator/load/reporter.h"
 #include "simulator/load/runbook_loader.h"
 #include "simulator/load/scenario_loader.h"
+#include "simulator/load/spelling.h"
 #include "simulator/load/yaml_reader.h"
 
 namespace rundrill::load {
@@ -96,7 +97,32 @@ Catalog LoadPaths(const std::vector<std::string>& paths, std::vector<Diagnostic>
   for (const model::Runbook& rb : catalog.runbooks) runbook_names.Add(rb.name, rb.mark);
   DuplicateFinder scenario_names("scenario name", errors);
   for (const model::Scenario& sc : catalog.scenarios) scenario_names.Add(sc.name, sc.mark);
+  for (const model::Scenario& sc : catalog.scenarios) {
+    CheckScenarioAgainstRunbooks(sc, catalog.runbooks, errors);
+  }
   return catalog;
+}
+
+void CheckScenarioAgainstRunbooks(const model::Scenario& scenario,
+                                  const std::vector<model::Runbook>& runbooks,
+                                  std::vector<Diagnostic>* errors) {
+  for (const model::RunbookExpectation& expected : scenario.expect.runbooks) {
+    const model::Runbook* runbook = nullptr;
+    for (const model::Runbook& rb : runbooks) {
+      if (rb.name == expected.runbook) runbook = &rb;
+    }
+    // A runbook that is not loaded may rightly be expected not to run; nothing to check.
+    if (runbook == nullptr) continue;
+    std::vector<std::string> ids;
+    for (const auto& step : runbook->steps) ids.push_back(step.id);
+    for (const auto& step : runbook->on_failure) ids.push_back(step.id);
+    for (const auto& [id, outcome] : expected.steps) {
+      if (std::find(ids.begin(), ids.end(), id) != ids.end()) continue;
+      errors->push_back(Diagnostic{expected.mark, "expectation names step \"" + id +
+                                                      "\", which runbook \"" + runbook->name +
+                                                      "\" does not have" + DidYouMean(id, ids)});
+    }
+  }
 }
 
 }  // namespace rundrill::load

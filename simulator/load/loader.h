@@ -58,6 +58,13 @@ struct Catalog {
 // the same metadata.name are reported at both places. Paths in marks are as given (a relative
 // path stays relative). Files with errors are left out of the catalog; `*errors` receives
 // every error, file by file.
+// Every step that `scenario` expects of a runbook must exist in the runbook of that name,
+// when that runbook is among `runbooks` (one that is absent may rightly be expected not to
+// run). LoadPaths applies this to what it loads.
+void CheckScenarioAgainstRunbooks(const model::Scenario& scenario,
+                                  const std::vector<model::Runbook>& runbooks,
+                                  std::vector<Diagnostic>* errors);
+
 Catalog LoadPaths(const std::vector<std::string>& paths, std::vector<Diagnostic>* errors);
 
 }  // namespace rundrill::load

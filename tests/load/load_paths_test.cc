@@ -97,6 +97,26 @@ TEST_F(LoadPathsTest, DuplicateRunbookNamesAcrossFilesAreReportedAtBothPlaces) {
                           "at scenarios/x.yaml:3:18)"));
 }
 
+TEST_F(LoadPathsTest, ExpectedStepsMustExistInLoadedRunbooks) {
+  Write("runbooks/r.yaml", Runbook("restart-api"));
+  Write("scenarios/s.yaml", Scenario("crash") +
+                                "expect:\n"
+                                "  runbooks:\n"
+                                "    restart-api:\n"
+                                "      steps: {a: succeeded, ab: skipped}\n"
+                                "    not-loaded:\n"
+                                "      ran: false\n"
+                                "      steps: {anything: skipped}\n");
+  std::vector<Diagnostic> errors;
+  LoadPaths({"runbooks", "scenarios"}, &errors);
+  EXPECT_THAT(Strings(errors),
+              ElementsAre("scenarios/s.yaml:6:5: expectation names step \"ab\", which runbook "
+                          "\"restart-api\" does not have (did you mean \"a\"?)"));
+  errors.clear();
+  LoadPaths({"scenarios"}, &errors);  // without the runbook there is nothing to check against
+  EXPECT_THAT(Strings(errors), ElementsAre());
+}
+
 TEST_F(LoadPathsTest, AFileReachedTwiceIsLoadedOnce) {
   Write("runbooks/one.yaml", Runbook("restart-api"));
   std::vector<Diagnostic> errors;
