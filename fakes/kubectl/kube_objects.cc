@@ -180,9 +180,15 @@ json PodObject(const world::KubeWorld& kube, const kube::Pod& pod) {
   if (c.starts > 0) container_status["containerID"] = container_id;
 
   const std::string created = Timestamp(kube, pod.created);
-  const std::string ready_since = v.ready
-                                      ? Timestamp(kube, c.ready_since)
-                                      : Timestamp(kube, c.starts > 0 ? c.first_start : pod.created);
+  // lastTransitionTime of Ready: when it became true, or when it last became false (a
+  // crash-looping container that was ready in an earlier run), else since the start.
+  SimTime ready_transition = c.starts > 0 ? c.first_start : pod.created;
+  if (v.ready) {
+    ready_transition = c.ready_since;
+  } else if (c.not_ready_since) {
+    ready_transition = *c.not_ready_since;
+  }
+  const std::string ready_since = Timestamp(kube, ready_transition);
   const std::string unready =
       "containers with unready status: [" + pod.pod_template.container + "]";
   json conditions = json::array(

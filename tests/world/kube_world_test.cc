@@ -112,6 +112,156 @@ TEST(KubeWorld, CrashLoopRestartCountsFollowBackOff) {
   EXPECT_FALSE(v.ready);
 }
 
+// An image whose container passes its readiness probe and crashes later: 20s runs, 5s
+// startup (first run ready 5s after creation, restarts 5s after they start).
+kube::ImageBehavior SlowCrash() {
+  kube::ImageBehavior image;
+  image.crashes = true;
+  image.crash_after = SimDuration(20000);
+  image.startup = SimDuration(5000);
+  return image;
+}
+
+TEST(PodLifecycle, CrashingImageIsReadyUntilEachExit) {
+  const kube::ImageBehavior image = SlowCrash();
+  auto at = [&](int64_t ms) {
+    return kube::PodAt(image, SimTime(0), true, SimTime::min(), SimTime(ms));
+  };
+  // created 0; starts 2.5s; ready 5s; exits 22.5s; back-off 10s; starts 32.5s; ready 37.5s;
+  // exits 52.5s; back-off 20s; starts 72.5s; ready 77.5s; exits 92.5s; back-off 40s.
+  EXPECT_EQ(at(3000).status, "Running");
+  EXPECT_FALSE(at(3000).ready);
+  kube::PodView v = at(6000);
+  EXPECT_TRUE(v.ready);
+  EXPECT_EQ(v.status, "Running");
+  EXPECT_EQ(v.container.ready_since, SimTime(5000));
+  EXPECT_FALSE(v.container.not_ready_since);
+  EXPECT_TRUE(at(22000).ready);  // the first run started at 2.5s, so it exits at 22.5s
+  v = at(23000);
+  EXPECT_FALSE(v.ready);
+  EXPECT_EQ(v.status, "Error");
+  EXPECT_EQ(v.container.not_ready_since, SimTime(22500));
+  v = at(33000);  // restarted, not yet passing its probe
+  EXPECT_EQ(v.status, "Running");
+  EXPECT_FALSE(v.ready);
+  EXPECT_EQ(v.container.restart_count, 1);
+  v = at(38000);
+  EXPECT_TRUE(v.ready);
+  EXPECT_EQ(v.container.ready_since, SimTime(37500));
+  EXPECT_EQ(v.container.restart_count, 1);
+  v = at(53000);
+  EXPECT_EQ(v.status, "CrashLoopBackOff");
+  EXPECT_FALSE(v.ready);
+  EXPECT_EQ(v.container.restart_count, 1);
+  EXPECT_EQ(v.container.not_ready_since, SimTime(52500));
+  EXPECT_FALSE(at(73000).ready);
+  v = at(78000);
+  EXPECT_TRUE(v.ready);
+  EXPECT_EQ(v.container.restart_count, 2);
+  EXPECT_EQ(at(93000).status, "CrashLoopBackOff");
+  EXPECT_EQ(at(133000).container.restart_count, 3);  // back-off 40s: starts again at 132.5s
+  EXPECT_TRUE(at(138000).ready);
+
+  // NextPodChange names every start, ready and exit in order.
+  std::vector<int64_t> changes;
+  for (SimTime t(0); changes.size() < 10;) {
+    t = kube::NextPodChange(image, SimTime(0), t);
+    changes.push_back(t.count());
+  }
+  EXPECT_EQ(changes, (std::vector<int64_t>{2500, 5000, 22500, 32500, 37500, 52500, 72500, 77500,
+                                           92500, 132500}));
+}
+
+TEST(PodLifecycle, CrashingImageExitingWithinStartupIsNeverReady) {
+  for (int64_t crash_after : {1500, 3000, 5000}) {
+    kube::ImageBehavior image = SlowCrash();
+    image.crash_after = SimDuration(crash_after);
+    for (SimTime t(0); t < SimTime(600000);) {
+      EXPECT_FALSE(kube::PodAt(image, SimTime(0), true, SimTime::min(), t).ready)
+          << crash_after << " " << t.count();
+      const SimTime next = kube::NextPodChange(image, SimTime(0), t);
+      // Only starts and exits: a change every other instant is a restart or an exit.
+      const kube::PodView before = kube::PodAt(image, SimTime(0), true, SimTime::min(), t);
+      const kube::PodView after = kube::PodAt(image, SimTime(0), true, SimTime::min(), next);
+      EXPECT_NE(before.status + std::to_string(before.container.restart_count),
+                after.status + std::to_string(after.container.restart_count))
+          << crash_after << " " << t.count();
+      t = next;
+    }
+  }
+}
+
+TEST(PodLifecycle, ReadinessFailureOverridesTheCrashLoopWindow) {
+  const kube::ImageBehavior image = SlowCrash();
+  // The probe fails from 10s on: ready 5s..10s, then never again while it fails.
+  auto failing = [&](int64_t ms) {
+    return kube::PodAt(image, SimTime(0), false, SimTime(10000), SimTime(ms));
+  };
+  EXPECT_TRUE(kube::PodAt(image, SimTime(0), true, SimTime::min(), SimTime(12000)).ready);
+  kube::PodView v = failing(12000);
+  EXPECT_FALSE(v.ready);
+  EXPECT_EQ(v.status, "Running");
+  EXPECT_EQ(v.container.not_ready_since, SimTime(10000));
+  EXPECT_FALSE(failing(38000).ready);
+  EXPECT_EQ(failing(38000).container.not_ready_since, SimTime(10000));
+  // It passes again from 40s: the run that started at 32.5s is ready from then on.
+  auto recovered = [&](int64_t ms) {
+    return kube::PodAt(image, SimTime(0), true, SimTime(40000), SimTime(ms));
+  };
+  EXPECT_FALSE(recovered(38000).ready);
+  v = recovered(41000);
+  EXPECT_TRUE(v.ready);
+  EXPECT_EQ(v.container.ready_since, SimTime(40000));
+}
+
+TEST(KubeWorld, RolloutProgressesThroughImageThatCrashesAfterReadiness) {
+  model::KubernetesSpec spec = WebSpec(3);
+  model::ImageSpec slow;
+  slow.image = "nginx:slow-crash";
+  slow.crashes = true;
+  slow.crash_after = SimDuration(20000);
+  slow.startup = SimDuration(5000);
+  spec.images.push_back(slow);
+  KubeWorld w(42, Epoch{});
+  ASSERT_TRUE(w.Build(spec).ok());
+  ASSERT_TRUE(w.SetImage("production", "web", "nginx:slow-crash", "").ok());
+  // 25%/25% of 3: surge 1, unavailable 0. Each new pod passes readiness 5s after it is
+  // created, which lets the controller replace one old pod at a time.
+  EXPECT_EQ(w.NextChangeTime(), SimTime(2500));
+  w.AdvanceTo(SimTime(2500));
+  EXPECT_EQ(w.NextChangeTime(), Seconds(5));  // the first new pod becomes ready
+  w.AdvanceTo(Seconds(5));
+  DeploymentState s = *w.Deployment("production", "web");
+  EXPECT_EQ(s.updated, 2);
+  EXPECT_EQ(s.ready, 3);
+  w.AdvanceTo(Seconds(15));
+  s = *w.Deployment("production", "web");
+  EXPECT_TRUE(s.healthy);  // the bad deploy passed readiness: the rollout completed
+  EXPECT_EQ(s.total, 3);
+  EXPECT_EQ(s.updated, 3);
+  const kube::Deployment* d = w.FindDeployment("production", "web");
+  EXPECT_EQ(d->conditions[1].reason, "NewReplicaSetAvailable");
+  EXPECT_EQ(w.ReplicaSetsOf(*d)[1]->replicas, 0);  // nginx:1.25 is gone
+  // Pods created at 0s, 5s and 10s exit at 22.5s, 27.5s and 32.5s.
+  EXPECT_EQ(w.NextChangeTime(), SimTime(22500));
+  w.AdvanceTo(Seconds(23));
+  EXPECT_EQ(w.Deployment("production", "web")->ready, 2);
+  EXPECT_FALSE(w.Deployment("production", "web")->healthy);
+  w.AdvanceTo(Seconds(33));
+  s = *w.Deployment("production", "web");
+  EXPECT_EQ(s.ready, 0);
+  EXPECT_EQ(s.available, 0);
+  EXPECT_EQ(s.total, 3);
+  // The first pod's second run passes its probe at 37.5s.
+  w.AdvanceTo(Seconds(38));
+  EXPECT_EQ(w.Deployment("production", "web")->ready, 1);
+  int restarts = 0;
+  for (const auto& [name, pod] : w.FindNamespace("production")->pods) {
+    restarts += w.PodStatus(pod).container.restart_count;
+  }
+  EXPECT_EQ(restarts, 2);  // the third pod exited at 32.5s and restarts at 42.5s
+}
+
 TEST(KubeWorld, RolloutProgressesInVirtualTime) {
   KubeWorld w = Built(3);
   ASSERT_TRUE(w.SetImage("production", "web", "nginx:1.26", "").ok());

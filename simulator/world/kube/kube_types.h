@@ -21,7 +21,10 @@ struct ImageBehavior {
   bool crashes = false;
   SimDuration crash_after{3000};
   int exit_code = 1;
-  SimDuration startup{5000};  // creation → ready; the container starts half way through
+  // creation → ready; the container starts half way through. A crashing container that
+  // runs longer than `startup` is ready from then until it exits, and after each restart
+  // from `startup` after the restart until it exits again.
+  SimDuration startup{5000};
   std::string log;
 };
 

@@ -58,7 +58,8 @@ class KubeWorld {
   KubeWorld(uint64_t seed, Epoch epoch);
 
   // Sets up the world at time 0: the live revision's pods already running and ready (unless
-  // their image crashes), older revisions as scaled-down ReplicaSets. Images not listed in
+  // their image crashes: then wherever their crash loop has got to), older revisions as
+  // scaled-down ReplicaSets. Images not listed in
   // spec.images are healthy with default timings. Call once, on an empty world.
   Status Build(const model::KubernetesSpec& spec);
 

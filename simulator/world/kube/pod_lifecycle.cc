@@ -15,6 +15,20 @@ SimTime FirstStart(const ImageBehavior& image, SimTime created) {
   return created + image.startup / 2;
 }
 
+// When run `i` (started at `started`) of a crashing container passes its readiness probe:
+// the first run as a healthy image's container does (`startup` after pod creation), a
+// restart `startup` after it started (the image is already on the node).
+SimTime ReadyAt(const ImageBehavior& image, SimTime created, int run, SimTime started) {
+  return run == 0 ? created + image.startup : started + image.startup;
+}
+
+// Whether run `i` is ready at all before it exits. A container that exits no later than
+// `startup` after it starts is never ready, in any run.
+bool ReadyInRun(const ImageBehavior& image, SimTime created, int run, SimTime started) {
+  return image.crash_after > image.startup &&
+         ReadyAt(image, created, run, started) < started + image.crash_after;
+}
+
 TerminatedState Exit(const ImageBehavior& image, SimTime started) {
   TerminatedState term;
   term.exit_code = image.exit_code;
@@ -83,20 +97,37 @@ PodView PodAt(const ImageBehavior& image, SimTime created, bool readiness_ok,
     view.status = "Running";
     return view;
   }
-  // A crashing image: run crash_after, exit, back off, start again, for ever.
+  // A crashing image: run crash_after, exit, back off, start again, for ever. Each run
+  // passes its readiness probe at ReadyAt() and is ready until it exits, if that is later.
   SimTime s = start;
   std::optional<TerminatedState> previous;
   for (int i = 0;; ++i) {
     const TerminatedState term = Exit(image, s);
+    // The part of this run's ready window in which the probe also passed. Only the last
+    // readiness change is known: it passed before a failure began, failed before it
+    // recovered.
+    SimTime ready_from = ReadyAt(image, created, i, s);
+    SimTime ready_until = term.finished;
+    if (readiness_ok) {
+      ready_from = std::max(ready_from, readiness_since);
+    } else {
+      ready_until = std::min(ready_until, readiness_since);
+    }
+    const bool ready_in_run = ReadyInRun(image, created, i, s) && ready_from < ready_until;
     if (t < term.finished) {
       c.state = ContainerView::State::kRunning;
       c.running_since = s;
       c.starts = i + 1;
       c.restart_count = i;
       c.last_terminated = previous;
+      if (ready_in_run && t >= ready_until) c.not_ready_since = ready_until;
+      c.ready = ready_in_run && t >= ready_from && t < ready_until;
+      if (c.ready) c.ready_since = ready_from;
+      view.ready = c.ready;
       view.status = "Running";
       return view;
     }
+    if (ready_in_run) c.not_ready_since = ready_until;
     if (i >= 1) {
       ++c.back_offs;
       c.last_back_off = term.finished;
@@ -133,11 +164,12 @@ SimTime NextPodChange(const ImageBehavior& image, SimTime created, SimTime t) {
   }
   SimTime s = start;
   for (int i = 0;; ++i) {
+    if (t < s) return s;
+    const SimTime ready_at = ReadyAt(image, created, i, s);
+    if (t < ready_at && ReadyInRun(image, created, i, s)) return ready_at;
     const SimTime finished = s + image.crash_after;
     if (t < finished) return finished;
-    const SimTime next = finished + CrashBackOff(i);
-    if (t < next) return next;
-    s = next;
+    s = finished + CrashBackOff(i);
   }
 }
 

@@ -36,6 +36,9 @@ struct ContainerView {
   int starts = 0;  // how many times the container has been started so far
   bool ready = false;
   SimTime ready_since{0};  // when ready became true (valid if ready)
+  // When a crashing container last stopped being ready (its run exited, or the readiness
+  // probe began to fail during the run); unset if it has not been ready before.
+  std::optional<SimTime> not_ready_since;
   SimTime first_start{0};  // when the very first container started (valid if starts > 0)
   int back_offs = 0;       // how many CrashLoopBackOff windows have begun
   SimTime last_back_off{0};

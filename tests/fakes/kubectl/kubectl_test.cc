@@ -95,6 +95,14 @@ model::KubernetesSpec TestSpec() {
   api_bad.crash_after = SimDuration(1500);
   api_bad.log = "starting api 2.1\npanic: assignment to entry in nil map\n";
   spec.images.push_back(api_bad);
+  model::ImageSpec late_crash;  // passes its readiness probe, then crashes
+  late_crash.image = "nginx:1.27-leak";
+  late_crash.crashes = true;
+  late_crash.exit_code = 137;
+  late_crash.crash_after = SimDuration(20000);
+  late_crash.startup = SimDuration(5000);
+  late_crash.log = "worker process exited on signal 9 (out of memory)\n";
+  spec.images.push_back(late_crash);
   return spec;
 }
 
@@ -367,6 +375,28 @@ TEST(KubectlGolden, RolloutOfBadImageAndUndo) {
   s.Run({"get", "events", "-n", "production", "-o", "wide"});
   ExpectGolden("rollout_bad_image_undo", s.transcript());
   EXPECT_TRUE(s.kube().Deployment("production", "web")->healthy);
+}
+
+// A bad image whose pods pass readiness before they crash: the rollout completes, then the
+// pods crash-loop, ready only in the window of each run between startup and the exit.
+TEST(KubectlGolden, RolloutPassesReadinessThenCrashLoops) {
+  Session s;
+  s.Advance(Seconds(600));
+  s.Run({"set", "image", "deployment/web", "web=nginx:1.27-leak", "-n", "production"});
+  s.Run({"rollout", "status", "deployment/web", "-n", "production"});
+  s.Run({"get", "pods", "-n", "production", "-l", "app=web"});
+  s.Advance(Seconds(640));
+  s.Run({"get", "pods", "-n", "production", "-l", "app=web"});
+  s.Run({"get", "deploy", "web", "-n", "production"});
+  s.Run({"rollout", "status", "deploy/web", "-n", "production", "--watch=false"});
+  s.Run({"rollout", "status", "deploy/web", "-n", "production", "--timeout=60s"});
+  const world::kube::Deployment* web = s.kube().FindDeployment("production", "web");
+  const std::string pod = s.kube().PodsOf(*s.kube().CurrentReplicaSet(*web))[0]->name;
+  s.Run({"get", "pod", pod, "-n", "production", "-o",
+         "jsonpath={range .status.conditions[*]}{.type}={.status} since "
+         "{.lastTransitionTime}{\"\\n\"}{end}"});
+  s.Run({"describe", "pod", pod, "-n", "production"});
+  ExpectGolden("rollout_passes_readiness_then_crashes", s.transcript());
 }
 
 TEST(KubectlGolden, RestartPauseResumeScaleDelete) {
