@@ -8,8 +8,7 @@
 #include <string>
 
 #include "fakes/kubectl/kubectl_backend.h"
-#include "simulator/exec/sandbox.h"
-#include "simulator/exec/step_runner.h"
+#include "simulator/exec/step_host.h"
 #include "simulator/load/loader.h"
 #include "simulator/world/world.h"
 
@@ -48,8 +47,7 @@ class KubectlDispatcher : public exec::CommandDispatcher {
 };
 
 struct Fixture {
-  std::unique_ptr<exec::Sandbox> sandbox;
-  std::unique_ptr<exec::StepRunner> runner;
+  std::unique_ptr<exec::StepHost> host;
   std::unique_ptr<world::World> world;
   std::unique_ptr<KubectlDispatcher> dispatcher;
 };
@@ -57,15 +55,12 @@ struct Fixture {
 Fixture& Shared() {
   static Fixture* fixture = [] {
     auto* f = new Fixture;
-    exec::Sandbox::Options options;
-    options.shim_path = RUNDRILL_SHIM_PATH;
-    auto sandbox = exec::Sandbox::Create(options);
-    if (!sandbox.ok()) {
-      std::cerr << sandbox.status().message() << "\n";
+    auto host = exec::CreateProcessHost(RUNDRILL_SHIM_PATH, {"kubectl"});
+    if (!host.ok()) {
+      std::cerr << host.status().message() << "\n";
       std::exit(3);
     }
-    f->sandbox = std::move(*sandbox);
-    f->runner = std::make_unique<exec::StepRunner>(*f->sandbox);
+    f->host = std::move(*host);
     std::vector<load::Diagnostic> errors;
     auto scenario = load::LoadScenarioFile(
         std::string(RUNDRILL_SOURCE_DIR) + "/scenarios/bad-deploy-crashloop.yaml", &errors);
@@ -85,10 +80,10 @@ void RunStep(benchmark::State& state, const std::string& command) {
   Fixture& f = Shared();
   exec::StepProcessSpec spec;
   spec.command = command;
-  spec.env = f.sandbox->Environment();
+  spec.env = f.host->Environment({});
   spec.step_id = "bench";
   for (auto _ : state) {
-    auto result = f.runner->Run(spec, *f.dispatcher);
+    auto result = f.host->Run(spec, *f.dispatcher);
     if (!result.ok() || result->exit_code != 0) {
       state.SkipWithError("step failed");
       break;
