@@ -69,7 +69,7 @@ Fixture& Shared() {
       std::exit(3);
     }
     f->world = std::make_unique<world::World>(7, Epoch{scenario->start_unix_seconds});
-    if (!f->world->kube().Build(scenario->world.kubernetes).ok()) std::exit(3);
+    if (!f->world->Build(scenario->world).ok()) std::exit(3);
     f->dispatcher = std::make_unique<KubectlDispatcher>(*f->world);
     return f;
   }();

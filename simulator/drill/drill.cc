@@ -136,7 +136,7 @@ class Drill : public exec::CommandDispatcher {
   }
 
   Status Setup() {
-    Status built = world_.kube().Build(scenario_.world.kubernetes);
+    Status built = world_.Build(scenario_.world);
     if (!built.ok()) return built;
     auto host = options_.make_host ? options_.make_host(kShimmedPrograms)
                                    : exec::CreateProcessHost(options_.shim_path, kShimmedPrograms);
@@ -304,6 +304,9 @@ class Drill : public exec::CommandDispatcher {
             ResolveAlert(active, "resolved by the scenario");
           }
         }
+        break;
+      case Kind::kFault:
+        status = Status::Internal("faults are not applied yet");
         break;
     }
     if (!status.ok()) Note("scenario.error", event.mark.ToString() + ": " + status.message());

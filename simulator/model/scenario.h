@@ -7,7 +7,11 @@
 #include <vector>
 
 #include "simulator/core/sim_time.h"
+#include "simulator/model/alert_rule.h"
+#include "simulator/model/fault.h"
+#include "simulator/model/infra.h"
 #include "simulator/model/source_mark.h"
+#include "simulator/model/stub.h"
 
 namespace rundrill::model {
 
@@ -50,6 +54,10 @@ struct KubernetesSpec {
 
 struct WorldSpec {
   KubernetesSpec kubernetes;
+  std::vector<HostSpec> hosts;
+  std::vector<DatabaseSpec> databases;
+  std::vector<ServiceSpec> services;
+  std::vector<CredentialSpec> credentials;
 };
 
 // A predicate on the final state of a deployment, used by `expect` and by an alert's
@@ -77,6 +85,7 @@ struct TimelineEvent {
     kSetReadiness,  // pods of a deployment fail (or pass again) their readiness probe
     kFireAlert,
     kResolveAlert,
+    kFault,  // `fault` says which
   };
   Kind kind = Kind::kDeploy;
   SimTime at{0};
@@ -93,6 +102,8 @@ struct TimelineEvent {
   // kFireAlert / kResolveAlert (resolve names the alert by its alertname)
   AlertSpec alert;
   std::string alertname;
+
+  Fault fault;  // kFault
 };
 
 struct RunbookExpectation {
@@ -122,6 +133,8 @@ struct Scenario {
   std::optional<uint64_t> seed;
   WorldSpec world;
   std::vector<TimelineEvent> timeline;  // sorted by `at`, file order among equal times
+  AlertingSpec alerting;
+  std::vector<StubSpec> stubs;
   Expectations expect;
 };
 
