@@ -109,8 +109,19 @@ struct TimelineEvent {
 struct RunbookExpectation {
   std::string runbook;
   std::optional<bool> ran;
+  std::optional<int> runs;  // how many times it ran (a flapping alert starts it again)
   std::optional<std::string> outcome;        // succeeded | failed
   std::map<std::string, std::string> steps;  // step id → succeeded|failed|skipped|timed_out
+  SourceMark mark;
+};
+
+// `node_filesystem_used_ratio{host="db-1"} < 0.8` at the end of the drill: every series the
+// selector matches must satisfy the comparison, and at least one must match.
+struct MetricExpectation {
+  std::string expr;  // as written
+  SeriesSelector selector;
+  Comparison comparison = Comparison::kLess;
+  double threshold = 0;
   SourceMark mark;
 };
 
@@ -118,6 +129,7 @@ struct Expectations {
   std::optional<bool> resolved;                // no alert firing at the end
   std::optional<SimDuration> resolved_within;  // ... and the last one resolved by then
   std::vector<DeploymentPredicate> deployments;
+  std::vector<MetricExpectation> metrics;
   std::optional<std::vector<std::string>> runbooks_ran;  // exactly these, in any order
   std::vector<RunbookExpectation> runbooks;
   SourceMark mark;
