@@ -9,7 +9,7 @@
 #include "fakes/sleep/sleep_backend.h"
 #include "simulator/core/random.h"
 #include "simulator/core/scheduler.h"
-#include "simulator/drill/alert.h"
+#include "simulator/alerting/alert.h"
 #include "simulator/drill/condition_eval.h"
 #include "simulator/drill/expectations.h"
 #include "simulator/drill/step_verdict.h"
@@ -19,6 +19,11 @@
 
 namespace rundrill::drill {
 namespace {
+
+using alerting::Alert;
+using alerting::AlertmanagerPayload;
+using alerting::AlertSource;
+using alerting::Fingerprint;
 
 // Alertmanager-like rule evaluation cadence: how often `resolve_when` is looked
 // at.

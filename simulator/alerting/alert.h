@@ -8,7 +8,7 @@
 
 #include "simulator/core/sim_time.h"
 
-namespace rundrill::drill {
+namespace rundrill::alerting {
 
 using Labels = std::map<std::string, std::string>;
 
@@ -42,4 +42,4 @@ nlohmann::ordered_json AlertmanagerPayload(const std::vector<Alert>& alerts,
                                            const std::vector<std::string>& group_by,
                                            const Epoch& epoch, const AlertSource& source);
 
-}  // namespace rundrill::drill
+}  // namespace rundrill::alerting

@@ -1,10 +1,10 @@
-#include "simulator/drill/alert.h"
+#include "simulator/alerting/alert.h"
 
 #include <cstdio>
 
 #include "simulator/core/random.h"
 
-namespace rundrill::drill {
+namespace rundrill::alerting {
 namespace {
 
 constexpr char kGoZeroTime[] = "0001-01-01T00:00:00Z";
@@ -101,4 +101,4 @@ nlohmann::ordered_json AlertmanagerPayload(const std::vector<Alert>& alerts,
   return payload;
 }
 
-}  // namespace rundrill::drill
+}  // namespace rundrill::alerting

@@ -1,11 +1,11 @@
-#include "simulator/drill/alert.h"
+#include "simulator/alerting/alert.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
 
-namespace rundrill::drill {
+namespace rundrill::alerting {
 namespace {
 
 nlohmann::ordered_json LoadFixture(const std::string& name) {
@@ -71,4 +71,4 @@ TEST(AlertTest, FiringAlertHasZeroEndTime) {
 }
 
 }  // namespace
-}  // namespace rundrill::drill
+}  // namespace rundrill::alerting
