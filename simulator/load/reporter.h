@@ -21,6 +21,10 @@ class Reporter {
   explicit Reporter(std::string path) : path_(std::move(path)) {}
 
   const std::string& path() const { return path_; }
+  // The text being read, kept so that a message can point inside a one-line scalar (at the
+  // offending part of an expression, say) rather than at its start.
+  void set_source(std::string_view text) { source_ = std::string(text); }
+  const std::string& source() const { return source_; }
   model::SourceMark MarkOf(const YAML::Mark& mark) const;
   model::SourceMark MarkOf(const YAML::Node& node) const;
   // A mark for the file as a whole (line 1, column 1).
@@ -36,6 +40,7 @@ class Reporter {
 
  private:
   std::string path_;
+  std::string source_;
   std::vector<Diagnostic> diagnostics_;
 };
 

@@ -173,10 +173,11 @@ void RunbookReader::ReadStep(const Field& f, int order, model::Step* step) {
   }
 
   std::optional<std::string> type;
-  if (m.Require("type")) type = m.Enum("type", {"check", "action", "verify", "wait"});
+  if (m.Require("type")) type = m.Enum("type", {"check", "action", "verify", "notify", "wait"});
   if (type == "check") step->type = model::StepType::kCheck;
   if (type == "action") step->type = model::StepType::kAction;
   if (type == "verify") step->type = model::StepType::kVerify;
+  if (type == "notify") step->type = model::StepType::kNotify;
   if (type == "wait") step->type = model::StepType::kWait;
 
   step->name = m.String("name").value_or(step->id);

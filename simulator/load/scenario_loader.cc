@@ -6,6 +6,7 @@
 #include "simulator/load/document_loading.h"
 #include "simulator/load/file_reading.h"
 #include "simulator/load/loader.h"
+#include "simulator/load/scenario_reader.h"
 #include "simulator/load/spelling.h"
 #include "simulator/load/yaml_reader.h"
 
@@ -15,6 +16,19 @@ namespace {
 constexpr int64_t kMaxReplicas = 10000;
 constexpr std::string_view kDnsLabelHint = "(use lower-case letters, digits and \"-\")";
 
+const std::vector<std::string> kFaultKinds = {
+    "partition",  "expire_credential", "revoke_credential", "add_latency",    "inject_errors",
+    "crash_host", "stop_service",      "disk_fill",         "connection_leak"};
+
+// Every key that makes a timeline entry what it is; the order is the one "needs one of"
+// lists them in.
+const std::vector<std::string> kEventKinds = [] {
+  std::vector<std::string> kinds = {"deploy", "set_logs", "set_readiness", "fire_alert",
+                                    "resolve_alert"};
+  kinds.insert(kinds.end(), kFaultKinds.begin(), kFaultKinds.end());
+  return kinds;
+}();
+
 // "3", "0" or "25%": what Kubernetes accepts for maxSurge and maxUnavailable.
 bool IsIntOrPercent(std::string_view s) {
   if (!s.empty() && s.back() == '%') s.remove_suffix(1);
@@ -22,52 +36,14 @@ bool IsIntOrPercent(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-class ScenarioReader {
- public:
-  explicit ScenarioReader(Reporter& r) : r_(r) {}
-
-  std::optional<model::Scenario> Read(const YAML::Node& root);
-
- private:
-  // A timeline event as read, with what the alert checks need to know about it.
-  struct EventRecord {
-    model::TimelineEvent event;
-    bool at_ok = false;
-    bool fires = false;     // a fire_alert with an alertname
-    bool resolves = false;  // a resolve_alert with an alertname
-    model::SourceMark alertname_mark;
-  };
-
-  void ReadWorld(MapReader& root, model::WorldSpec* world);
-  void ReadKubernetes(const Field& f, model::KubernetesSpec* k8s);
-  void ReadImage(const Field& f, model::ImageSpec* image);
-  void ReadDeployment(const Field& f, model::DeploymentSpec* d);
-  void ReadTimeline(MapReader& root, SimDuration horizon, std::vector<model::TimelineEvent>* out);
-  void ReadEvent(const Field& f, SimDuration horizon, EventRecord* rec);
-  void ReadTarget(MapReader& m, model::TimelineEvent* e);
-  void ReadAlert(const Field& f, EventRecord* rec);
-  void ReadPredicates(const Field& f, std::vector<model::DeploymentPredicate>* out);
-  void ReadPredicate(const Field& f, model::DeploymentPredicate* p);
-  void ReadExpect(MapReader& root, model::Expectations* expect);
-  void ReadRunbookExpectations(const Field& f, std::vector<model::RunbookExpectation>* out);
-
-  bool NamespaceDeclared(const std::string& ns) const {
-    return std::find(namespaces_.begin(), namespaces_.end(), ns) != namespaces_.end();
-  }
-
-  Reporter& r_;
-  // What the world declares, in file order (declared namespaces first, then those that
-  // only deployments name), for the checks on events and predicates.
-  std::vector<std::string> namespaces_;
-  std::vector<std::string> deployments_;  // "namespace/name"
-};
+}  // namespace
 
 std::optional<model::Scenario> ScenarioReader::Read(const YAML::Node& root_node) {
   if (!CheckMap(r_, Field{root_node, "a scenario", r_.MarkOf(root_node)})) return std::nullopt;
   if (KindMismatch(r_, root_node, "Scenario")) return std::nullopt;
   MapReader root(r_, root_node, "scenario",
-                 {"apiVersion", "kind", "metadata", "start", "horizon", "seed", "world", "timeline",
-                  "expect"});
+                 {"apiVersion", "kind", "metadata", "start", "horizon", "seed", "world", "alerting",
+                  "timeline", "stubs", "expect"});
   if (!CheckHeader(root, "Scenario")) return std::nullopt;
 
   model::Scenario sc;
@@ -97,7 +73,9 @@ std::optional<model::Scenario> ScenarioReader::Read(const YAML::Node& root_node)
   }
   if (std::optional<uint64_t> seed = root.Unsigned("seed")) sc.seed = *seed;
   ReadWorld(root, &sc.world);
+  ReadAlerting(root, &sc.alerting);
   ReadTimeline(root, sc.horizon, &sc.timeline);
+  ReadStubs(root, &sc.stubs);
   ReadExpect(root, &sc.expect);
   if (r_.has_errors()) return std::nullopt;
   return sc;
@@ -106,8 +84,17 @@ std::optional<model::Scenario> ScenarioReader::Read(const YAML::Node& root_node)
 void ScenarioReader::ReadWorld(MapReader& root, model::WorldSpec* world) {
   std::optional<YAML::Node> node = root.Map("world");
   if (!node) return;
-  MapReader m(r_, *node, "world", {"kubernetes"});
+  MapReader m(r_, *node, "world", {"kubernetes", "hosts", "databases", "services", "credentials"});
   if (m.Has("kubernetes")) ReadKubernetes(m.Get("kubernetes"), &world->kubernetes);
+  cluster_ = world->kubernetes.cluster;
+  if (m.Has("hosts")) ReadHosts(m.Get("hosts"), &world->hosts);
+  if (m.Has("databases")) ReadDatabases(m.Get("databases"), &world->databases);
+  if (m.Has("services")) ReadServices(m.Get("services"), world->databases, &world->services);
+  if (m.Has("credentials")) ReadCredentials(m.Get("credentials"), &world->credentials);
+}
+
+bool ScenarioReader::NamespaceDeclared(const std::string& ns) const {
+  return std::find(namespaces_.begin(), namespaces_.end(), ns) != namespaces_.end();
 }
 
 void ScenarioReader::ReadKubernetes(const Field& f, model::KubernetesSpec* k8s) {
@@ -277,14 +264,16 @@ void ScenarioReader::ReadTimeline(MapReader& root, SimDuration horizon,
                                        DidYouMean(rec.event.alertname, all_fired));
     }
   }
+  CheckOverlappingFaults(records);
   for (EventRecord& rec : records) out->push_back(std::move(rec.event));
 }
 
 void ScenarioReader::ReadEvent(const Field& f, SimDuration horizon, EventRecord* rec) {
   if (!CheckMap(r_, f)) return;
   model::TimelineEvent& e = rec->event;
-  MapReader m(r_, f.node, "timeline event",
-              {"at", "deploy", "set_logs", "set_readiness", "fire_alert", "resolve_alert"});
+  std::vector<std::string> allowed = {"at"};
+  allowed.insert(allowed.end(), kEventKinds.begin(), kEventKinds.end());
+  MapReader m(r_, f.node, "timeline event", allowed);
   e.mark = m.mark();
   if (m.Require("at")) {
     if (std::optional<SimDuration> at = m.Duration("at")) {
@@ -296,10 +285,14 @@ void ScenarioReader::ReadEvent(const Field& f, SimDuration horizon, EventRecord*
       }
     }
   }
-  std::optional<std::string> kind =
-      m.OneOf({"deploy", "set_logs", "set_readiness", "fire_alert", "resolve_alert"}, true);
+  std::optional<std::string> kind = m.OneOf(kEventKinds, !m.has_misspelt_keys());
   if (!kind) return;
   const Field kf = m.Get(*kind);
+  if (std::find(kFaultKinds.begin(), kFaultKinds.end(), *kind) != kFaultKinds.end()) {
+    e.kind = model::TimelineEvent::Kind::kFault;
+    ReadFault(*kind, kf, rec);
+    return;
+  }
   if (*kind == "fire_alert") {
     e.kind = model::TimelineEvent::Kind::kFireAlert;
     ReadAlert(kf, rec);
@@ -321,7 +314,7 @@ void ScenarioReader::ReadEvent(const Field& f, SimDuration horizon, EventRecord*
   if (*kind == "deploy") {
     e.kind = model::TimelineEvent::Kind::kDeploy;
     MapReader dm(r_, kf.node, "deploy", {"namespace", "deployment", "image", "change_cause"});
-    ReadTarget(dm, &e);
+    ReadTarget(dm, &e.namespace_name, &e.deployment);
     if (dm.Require("image")) {
       if (auto image = dm.String("image")) {
         if (image->empty()) r_.Error(dm.Get("image").mark, "\"image\" must not be empty");
@@ -332,14 +325,14 @@ void ScenarioReader::ReadEvent(const Field& f, SimDuration horizon, EventRecord*
   } else if (*kind == "set_logs") {
     e.kind = model::TimelineEvent::Kind::kSetLogs;
     MapReader lm(r_, kf.node, "set_logs", {"namespace", "deployment", "text"});
-    ReadTarget(lm, &e);
+    ReadTarget(lm, &e.namespace_name, &e.deployment);
     if (lm.Require("text")) {
       if (auto text = lm.String("text")) e.text = *text;
     }
   } else {
     e.kind = model::TimelineEvent::Kind::kSetReadiness;
     MapReader sm(r_, kf.node, "set_readiness", {"namespace", "deployment", "ready", "reason"});
-    ReadTarget(sm, &e);
+    ReadTarget(sm, &e.namespace_name, &e.deployment);
     if (sm.Require("ready")) {
       if (auto ready = sm.Bool("ready")) e.ready = *ready;
     }
@@ -347,13 +340,14 @@ void ScenarioReader::ReadEvent(const Field& f, SimDuration horizon, EventRecord*
   }
 }
 
-void ScenarioReader::ReadTarget(MapReader& m, model::TimelineEvent* e) {
+void ScenarioReader::ReadTarget(MapReader& m, std::string* namespace_name,
+                                std::string* deployment) {
   std::optional<std::string> ns;
   std::optional<std::string> name;
   if (m.Require("namespace")) ns = m.String("namespace");
   if (m.Require("deployment")) name = m.String("deployment");
-  if (ns) e->namespace_name = *ns;
-  if (name) e->deployment = *name;
+  if (ns) *namespace_name = *ns;
+  if (name) *deployment = *name;
   if (!ns || !name) return;
   if (!NamespaceDeclared(*ns)) {
     r_.Error(m.Get("namespace").mark, "namespace " + Quote(*ns) + " is not declared in world" +
@@ -404,26 +398,32 @@ void ScenarioReader::ReadPredicates(const Field& f, std::vector<model::Deploymen
   }
 }
 
+std::optional<std::string> ScenarioReader::ReadDeploymentKey(const Field& f) {
+  std::optional<std::string> key = ReadString(r_, f);
+  if (!key) return std::nullopt;
+  const size_t slash = key->find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == key->size() ||
+      key->find('/', slash + 1) != std::string::npos) {
+    r_.Error(f.mark, f.label + " must look like \"namespace/name\", got " + Quote(*key));
+    return std::nullopt;
+  }
+  if (std::find(deployments_.begin(), deployments_.end(), *key) == deployments_.end()) {
+    r_.Error(f.mark, "deployment " + Quote(*key) + " is not declared in world" +
+                         DidYouMean(*key, deployments_));
+  }
+  return key;
+}
+
 void ScenarioReader::ReadPredicate(const Field& f, model::DeploymentPredicate* p) {
   if (!CheckMap(r_, f)) return;
   MapReader m(r_, f.node, "deployment predicate",
               {"deployment", "image", "ready_replicas", "healthy", "revision"});
   p->mark = m.mark();
   if (m.Require("deployment")) {
-    if (std::optional<std::string> key = m.String("deployment")) {
-      const Field df = m.Get("deployment");
+    if (std::optional<std::string> key = ReadDeploymentKey(m.Get("deployment"))) {
       const size_t slash = key->find('/');
-      if (slash == std::string::npos || slash == 0 || slash + 1 == key->size() ||
-          key->find('/', slash + 1) != std::string::npos) {
-        r_.Error(df.mark, "\"deployment\" must look like \"namespace/name\", got " + Quote(*key));
-      } else {
-        p->namespace_name = key->substr(0, slash);
-        p->name = key->substr(slash + 1);
-        if (std::find(deployments_.begin(), deployments_.end(), *key) == deployments_.end()) {
-          r_.Error(df.mark, "deployment " + Quote(*key) + " is not declared in world" +
-                                DidYouMean(*key, deployments_));
-        }
-      }
+      p->namespace_name = key->substr(0, slash);
+      p->name = key->substr(slash + 1);
     }
   }
   if (auto image = m.String("image")) p->image = *image;
@@ -439,12 +439,14 @@ void ScenarioReader::ReadPredicate(const Field& f, model::DeploymentPredicate* p
 void ScenarioReader::ReadExpect(MapReader& root, model::Expectations* expect) {
   std::optional<YAML::Node> node = root.Map("expect");
   if (!node) return;
-  MapReader m(r_, *node, "expect",
-              {"resolved", "resolved_within", "deployments", "runbooks_ran", "runbooks"});
+  MapReader m(
+      r_, *node, "expect",
+      {"resolved", "resolved_within", "deployments", "metrics", "runbooks_ran", "runbooks"});
   expect->mark = m.mark();
   if (auto b = m.Bool("resolved")) expect->resolved = *b;
   if (auto d = m.Duration("resolved_within")) expect->resolved_within = *d;
   if (m.Has("deployments")) ReadPredicates(m.Get("deployments"), &expect->deployments);
+  if (m.Has("metrics")) ReadMetricExpectations(m.Get("metrics"), &expect->metrics);
   if (std::optional<YAML::Node> list = m.List("runbooks_ran")) {
     const Field lf = m.Get("runbooks_ran");
     std::vector<std::string> names;
@@ -483,8 +485,16 @@ void ScenarioReader::ReadRunbookExpectations(const Field& f,
                    it->second.IsNull() ? key_mark : r_.MarkOf(it->second)};
     if (!CheckMap(r_, vf)) continue;
     MapReader m(r_, it->second, "expectation for runbook " + Quote(x.runbook),
-                {"ran", "outcome", "steps"});
+                {"ran", "runs", "outcome", "steps"});
     if (auto ran = m.Bool("ran")) x.ran = *ran;
+    if (auto runs = m.Int("runs", 0, 1000000)) {
+      x.runs = static_cast<int>(*runs);
+      // Both are checked after the drill; saying both, at odds, can only fail.
+      if (x.ran.has_value() && *x.ran != (*runs > 0)) {
+        r_.Error(m.Get("runs").mark, "\"runs\" is " + std::to_string(*runs) + " but \"ran\" is " +
+                                         (*x.ran ? "true" : "false"));
+      }
+    }
     if (auto outcome = m.Enum("outcome", {"succeeded", "failed"})) x.outcome = *outcome;
     if (std::optional<YAML::Node> steps = m.Map("steps")) {
       for (auto s = steps->begin(); s != steps->end(); ++s) {
@@ -505,8 +515,6 @@ void ScenarioReader::ReadRunbookExpectations(const Field& f,
     out->push_back(std::move(x));
   }
 }
-
-}  // namespace
 
 std::optional<model::Scenario> ReadScenario(Reporter& r, const YAML::Node& root) {
   return ScenarioReader(r).Read(root);

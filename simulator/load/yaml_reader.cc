@@ -1,5 +1,6 @@
 #include "simulator/load/yaml_reader.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -32,6 +33,7 @@ bool ParseDouble(std::string_view text, double* out) {
 }  // namespace
 
 std::optional<YAML::Node> ParseDocument(Reporter& r, std::string_view text) {
+  r.set_source(text);
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(text));
@@ -123,7 +125,10 @@ std::optional<SimDuration> ReadDuration(Reporter& r, const Field& f) {
     return std::nullopt;
   }
   std::optional<SimDuration> d = ParseDuration(f.node.Scalar());
-  if (!d) {
+  const std::string& text = f.node.Scalar();
+  if (!d && !text.empty() && text[0] == '-' && ParseDuration(text.substr(1))) {
+    r.Error(f.mark, f.label + " must not be negative, got " + Quote(text));
+  } else if (!d) {
     r.Error(f.mark,
             "invalid duration " + Quote(f.node.Scalar()) + " (use forms like 90s, 5m, 1h30m)");
   }
@@ -197,6 +202,67 @@ Field ListEntry(Reporter& r, const Field& list, const YAML::Node& item) {
   return Field{item, "each entry of " + list.label, item.IsNull() ? list.mark : r.MarkOf(item)};
 }
 
+namespace {
+
+// How many bytes the code point of a \x, \u or \U escape takes in UTF-8.
+size_t Utf8Length(std::string_view hex) {
+  uint32_t code = 0;
+  for (char c : hex) {
+    const int digit = c >= '0' && c <= '9'   ? c - '0'
+                      : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                      : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                             : 0;
+    code = code * 16 + static_cast<uint32_t>(digit);
+  }
+  return code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+}
+
+// The number of source bytes that hold the first `offset` bytes of a quoted scalar starting
+// at `open` (its quote), or nullopt when the scalar leaves its line first.
+std::optional<size_t> QuotedSourceLength(std::string_view src, size_t open, size_t offset) {
+  const char quote = src[open];
+  size_t i = open + 1;
+  size_t decoded = 0;
+  while (decoded < offset) {
+    if (i >= src.size() || src[i] == '\n' || src[i] == '\r') return std::nullopt;
+    if (quote == '\'' && src[i] == '\'' && i + 1 < src.size() && src[i + 1] == '\'') {
+      i += 2;
+      decoded += 1;
+    } else if (quote == '"' && src[i] == '\\' && i + 1 < src.size()) {
+      const char kind = src[i + 1];
+      const size_t digits = kind == 'x' ? 2 : kind == 'u' ? 4 : kind == 'U' ? 8 : 0;
+      if (kind == '\n' || kind == '\r') return std::nullopt;
+      decoded += digits == 0 ? 1 : Utf8Length(src.substr(i + 2, digits));
+      i += 2 + digits;
+    } else {
+      i += 1;
+      decoded += 1;
+    }
+  }
+  return i - open;
+}
+
+}  // namespace
+
+model::SourceMark PlaceInScalar(const Reporter& r, const Field& f, size_t offset) {
+  const std::string& src = r.source();
+  if (!f.node.IsScalar() || f.node.Mark().pos < 0) return f.mark;
+  const size_t pos = static_cast<size_t>(f.node.Mark().pos);
+  if (pos >= src.size()) return f.mark;
+  const std::string& value = f.node.Scalar();
+  offset = std::min(offset, value.size());
+  std::optional<size_t> shift;
+  if (src[pos] == '"' || src[pos] == '\'') {
+    shift = QuotedSourceLength(src, pos, offset);
+  } else if (src.compare(pos, value.size(), value) == 0) {
+    shift = offset;
+  }
+  if (!shift) return f.mark;
+  model::SourceMark mark = f.mark;
+  mark.column += static_cast<int>(*shift);
+  return mark;
+}
+
 bool IsLowerName(std::string_view s, std::string_view extra) {
   if (s.empty()) return false;
   for (char c : s) {
@@ -232,8 +298,9 @@ MapReader::MapReader(Reporter& reporter, const YAML::Node& node, std::string pla
     bool known = false;
     for (const std::string& a : allowed) known = known || a == name;
     if (!known) {
-      reporter.Error(key_mark,
-                     "unknown key " + Quote(name) + " in " + place_ + DidYouMean(name, allowed));
+      const std::string hint = DidYouMean(name, allowed);
+      has_misspelt_keys_ = has_misspelt_keys_ || !hint.empty();
+      reporter.Error(key_mark, "unknown key " + Quote(name) + " in " + place_ + hint);
       continue;
     }
     if (const Entry* first = Find(name)) {

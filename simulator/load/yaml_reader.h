@@ -52,6 +52,11 @@ std::optional<std::map<std::string, std::string>> ReadStringMap(Reporter& r, con
 // The Field for entry `i` of a checked list, labelled `each entry of <list label>`.
 Field ListEntry(Reporter& r, const Field& list, const YAML::Node& item);
 
+// The place of byte `offset` of a scalar's value, when the scalar is written on one line
+// (plain, single- or double-quoted, escapes accounted for); otherwise the value's own place,
+// since a folded or block scalar's text no longer lines up with the file.
+model::SourceMark PlaceInScalar(const Reporter& r, const Field& f, size_t offset);
+
 // Name rules shared by runbooks and scenarios.
 bool IsLowerName(std::string_view s, std::string_view extra);  // [a-z0-9<extra>]+
 bool IsIdentifier(std::string_view s);                         // [A-Za-z_][A-Za-z0-9_]*
@@ -71,6 +76,9 @@ class MapReader {
   Reporter& reporter() const { return *reporter_; }
 
   bool Has(std::string_view key) const { return Find(key) != nullptr; }
+  // Whether an unknown key was reported with a "did you mean" hint: it is likely the key a
+  // caller looks for, and a "needs one of" about it would only repeat the hint.
+  bool has_misspelt_keys() const { return has_misspelt_keys_; }
   // Keys present, in file order (only allowed ones).
   std::vector<std::string> Keys() const;
   // Precondition: Has(key).
@@ -109,6 +117,7 @@ class MapReader {
   std::string place_;
   model::SourceMark mark_;
   std::vector<Entry> entries_;  // allowed keys only, first occurrence, file order
+  bool has_misspelt_keys_ = false;
 };
 
 inline constexpr std::string_view kApiVersion = "rundrill/v1";

@@ -10,6 +10,8 @@ std::string_view StepTypeName(StepType type) {
       return "action";
     case StepType::kVerify:
       return "verify";
+    case StepType::kNotify:
+      return "notify";
     case StepType::kWait:
       return "wait";
   }

@@ -11,7 +11,8 @@
 
 namespace rundrill::model {
 
-enum class StepType { kCheck, kAction, kVerify, kWait };
+// notify: tells people (a chat post, a ticket); never counted as mitigation.
+enum class StepType { kCheck, kAction, kVerify, kNotify, kWait };
 
 std::string_view StepTypeName(StepType type);
 

@@ -364,7 +364,7 @@ TEST(LoadRunbookTest, BadEnumListsTheAllowedValues) {
     when: {step: a, outcome: done}
 )")),
               ElementsAre("rb.yaml:9:11: \"type\" must be one of \"check\", \"action\", "
-                          "\"verify\" or \"wait\", got \"probe\"",
+                          "\"verify\", \"notify\" or \"wait\", got \"probe\"",
                           "rb.yaml:14:30: \"outcome\" must be one of \"succeeded\", \"failed\", "
                           "\"skipped\" or \"timed_out\", got \"done\""));
 }

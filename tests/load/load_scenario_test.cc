@@ -325,7 +325,10 @@ TEST(LoadScenarioTest, TimelineEventNeedsExactlyOneKind) {
   - fire_alert: {labels: {alertname: A}}
 )")),
               ElementsAre("sc.yaml:14:5: timeline event needs one of \"deploy\", \"set_logs\", "
-                          "\"set_readiness\", \"fire_alert\" or \"resolve_alert\"",
+                          "\"set_readiness\", \"fire_alert\", \"resolve_alert\", \"partition\", "
+                          "\"expire_credential\", \"revoke_credential\", \"add_latency\", "
+                          "\"inject_errors\", \"crash_host\", \"stop_service\", \"disk_fill\" or "
+                          "\"connection_leak\"",
                           "sc.yaml:17:5: timeline event has both \"set_logs\" and "
                           "\"fire_alert\"; keep only one",
                           "sc.yaml:18:5: timeline event is missing required key \"at\""));
