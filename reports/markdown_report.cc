@@ -106,6 +106,28 @@ std::string RenderMarkdown(const drill::DrillResult& r) {
     md << "\n";
   }
 
+  if (!r.alerts.empty()) {
+    // Each alert episode is an incident; this is where "which alert started which run" is
+    // read.
+    md << "## Incidents\n\n| Alert | Fired | Resolved | Counted from | Detect | Mitigate | "
+          "Resolve | Runbooks started |\n|---|---|---|---|---|---|---|---|\n";
+    for (const auto& a : r.alerts) {
+      std::string labels;
+      for (const auto& [k, v] : a.labels) {
+        if (k != "alertname") labels += (labels.empty() ? "" : ", ") + k + "=" + v;
+      }
+      std::string runbooks;
+      for (const auto& name : a.runbooks) runbooks += (runbooks.empty() ? "" : ", ") + name;
+      md << "| " << Cell(a.alertname + (labels.empty() ? "" : " {" + labels + "}"))
+         << (a.value.empty() ? "" : " = " + a.value) << " | " << FormatClock(a.fired_at) << " | "
+         << (a.resolved_at ? FormatClock(*a.resolved_at) : "still firing") << " | "
+         << Cell(a.incident_cause) << " | " << Figure(a.figures.time_to_detect) << " | "
+         << Figure(a.figures.time_to_mitigate) << " | " << Figure(a.figures.time_to_resolve)
+         << " | " << (runbooks.empty() ? "none" : Cell(runbooks)) << " |\n";
+    }
+    md << "\n";
+  }
+
   md << "## Timeline\n\n| Virtual time | Event | Detail |\n|---|---|---|\n";
   for (const auto& t : r.timeline) {
     md << "| " << FormatClock(t.at) << " | " << t.kind << " | " << Cell(t.detail, 200) << " |\n";

@@ -12,6 +12,12 @@ json OptionalDuration(const std::optional<SimDuration>& d) {
   return json{{"ms", d->count()}, {"text", FormatDuration(*d)}};
 }
 
+json FiguresToJson(const drill::Figures& f) {
+  return json{{"time_to_detect", OptionalDuration(f.time_to_detect)},
+              {"time_to_mitigate", OptionalDuration(f.time_to_mitigate)},
+              {"time_to_resolve", OptionalDuration(f.time_to_resolve)}};
+}
+
 json StepToJson(const drill::StepRecord& step) {
   json attempts = json::array();
   for (const auto& a : step.attempts) {
@@ -51,9 +57,24 @@ json ResultToJson(const drill::DrillResult& result) {
     alerts.push_back(json{{"alertname", a.alertname},
                           {"fingerprint", a.fingerprint},
                           {"labels", a.labels},
+                          {"source", a.source},
+                          {"value", a.value},
+                          {"active_at", Time(a.active_at)},
                           {"fired_at", Time(a.fired_at)},
                           {"resolved_at", a.resolved_at ? Time(*a.resolved_at) : json(nullptr)},
-                          {"runbooks", a.runbooks}});
+                          {"runbooks", a.runbooks},
+                          {"incident", json{{"start", Time(a.incident_start)},
+                                            {"cause", a.incident_cause},
+                                            {"figures", FiguresToJson(a.figures)}}}});
+  }
+  json notifications = json::array();
+  for (const auto& n : result.notifications) {
+    notifications.push_back(json{{"at", Time(n.at)},
+                                 {"group_key", n.group_key},
+                                 {"reason", n.reason},
+                                 {"status", n.status},
+                                 {"alerts", n.alerts},
+                                 {"runbooks", n.runbooks}});
   }
   json runbooks = json::array();
   for (const auto& r : result.runbooks) {
@@ -63,6 +84,7 @@ json ResultToJson(const drill::DrillResult& result) {
                             {"path", r.path},
                             {"alertname", r.alertname},
                             {"alert_fingerprint", r.alert_fingerprint},
+                            {"alert_index", r.alert_record},
                             {"outcome", r.outcome},
                             {"params", r.params},
                             {"started_at", Time(r.started_at)},
@@ -99,12 +121,11 @@ json ResultToJson(const drill::DrillResult& result) {
       {"runbook_paths", result.runbook_paths},
       {"timeline", timeline},
       {"alerts", alerts},
+      {"notifications", notifications},
       {"runbooks", runbooks},
       {"transcript", transcript},
       {"expectations", expectations},
-      {"figures", json{{"time_to_detect", OptionalDuration(result.figures.time_to_detect)},
-                       {"time_to_mitigate", OptionalDuration(result.figures.time_to_mitigate)},
-                       {"time_to_resolve", OptionalDuration(result.figures.time_to_resolve)}}},
+      {"figures", FiguresToJson(result.figures)},
       {"final_world", result.final_world},
       {"reproduce", result.reproduce},
   };

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "fakes/kubectl/kubectl_call.h"
+#include "fakes/kubectl/kubectl_faults.h"
 #include "simulator/world/world.h"
 
 namespace rundrill::fakes {
@@ -53,6 +54,10 @@ CommandResponse KubectlBackend::Handle(const CommandRequest& request, SimContext
   if (parsed.unmodelled_flag) {
     call.Fail(NotModelled(path, *parsed.unmodelled_flag));
     return call.response;
+  }
+  // Flags are checked on the client; only then does the request meet the network.
+  if (std::optional<CommandResponse> failed = kubectl::ApplyClusterFaults(parsed, context)) {
+    return *failed;
   }
   if (parsed.Has("namespace")) call.ns = parsed.Get("namespace");
 

@@ -4,17 +4,23 @@
 #include <deque>
 #include <filesystem>
 #include <memory>
+#include <set>
 
 #include "fakes/kubectl/kubectl_backend.h"
 #include "fakes/sleep/sleep_backend.h"
+#include "fakes/ssh/ssh_backend.h"
+#include "fakes/stub/stub_backend.h"
+#include "simulator/alerting/alert.h"
+#include "simulator/alerting/notification_dispatcher.h"
+#include "simulator/alerting/rule_evaluator.h"
 #include "simulator/core/random.h"
 #include "simulator/core/scheduler.h"
-#include "simulator/alerting/alert.h"
 #include "simulator/drill/condition_eval.h"
 #include "simulator/drill/expectations.h"
 #include "simulator/drill/step_verdict.h"
 #include "simulator/drill/trigger.h"
 #include "simulator/exec/step_host.h"
+#include "simulator/world/metrics/metrics.h"
 #include "simulator/world/world.h"
 
 namespace rundrill::drill {
@@ -84,9 +90,32 @@ struct ActiveAlert {
 
 struct Invocation {
   size_t runbook = 0;  // index into the sorted runbooks
-  size_t alert = 0;    // index into alerts_
+  Alert alert;         // the alert of the notification that matched the runbook's trigger
+  size_t record = 0;   // that alert's index in DrillResult::alerts
   std::string payload;
 };
+
+// The world's metrics, as alert rules read them.
+class WorldSeries : public alerting::SeriesSource {
+ public:
+  explicit WorldSeries(const world::World& world) : world_(world) {}
+  std::vector<alerting::Series> Query(const model::SeriesSelector& selector) const override {
+    std::vector<alerting::Series> out;
+    for (auto& sample : world::metrics::QueryMetric(world_, selector)) {
+      out.push_back(alerting::Series{std::move(sample.labels), sample.value});
+    }
+    return out;
+  }
+
+ private:
+  const world::World& world_;
+};
+
+std::string FaultTargets(const std::vector<model::FaultTarget>& targets) {
+  std::string out;
+  for (const auto& t : targets) out += (out.empty() ? "" : ", ") + t.ToString();
+  return out;
+}
 
 // The step currently running, which shim calls are attributed to.
 struct CurrentStep {
@@ -131,20 +160,34 @@ class Drill : public exec::CommandDispatcher {
         options_(options),
         epoch_{scenario.start_unix_seconds},
         world_(options.seed, epoch_),
-        rng_(options.seed) {
+        rng_(options.seed),
+        rules_(scenario.alerting.rules),
+        dispatcher_(scenario.alerting) {
     // Route in name order so the same alert always starts the same runbooks in
     // the same order.
     std::sort(runbooks_.begin(), runbooks_.end(),
               [](const auto& a, const auto& b) { return a.name < b.name; });
     backends_.push_back(std::make_unique<fakes::KubectlBackend>());
     backends_.push_back(std::make_unique<fakes::SleepBackend>());
+    backends_.push_back(std::make_unique<fakes::SshBackend>());
   }
 
   Status Setup() {
     Status built = world_.Build(scenario_.world);
     if (!built.ok()) return built;
-    auto host = options_.make_host ? options_.make_host(kShimmedPrograms)
-                                   : exec::CreateProcessHost(options_.shim_path, kShimmedPrograms);
+    std::vector<std::string> programs = kShimmedPrograms;
+    auto stubs = fakes::CreateStubBackends(scenario_.stubs);
+    if (!stubs.ok()) return stubs.status();
+    for (auto& stub : *stubs) {
+      const std::string program(stub.Program());
+      if (std::find(programs.begin(), programs.end(), program) == programs.end()) {
+        programs.push_back(program);
+      }
+      backends_.push_back(std::make_unique<fakes::StubBackend>(std::move(stub)));
+    }
+    std::sort(programs.begin(), programs.end());
+    auto host = options_.make_host ? options_.make_host(programs)
+                                   : exec::CreateProcessHost(options_.shim_path, programs);
     if (!host.ok()) return host.status();
     host_ = std::move(*host);
 
@@ -160,6 +203,7 @@ class Drill : public exec::CommandDispatcher {
     for (const auto& event : scenario_.timeline) {
       scheduler_.ScheduleAt(event.at, "timeline", [this, &event] { Apply(event); });
     }
+    if (!rules_.empty()) ScheduleRuleEvaluation(SimTime(0));
     return Status::Ok();
   }
 
@@ -311,7 +355,7 @@ class Drill : public exec::CommandDispatcher {
         }
         break;
       case Kind::kFault:
-        status = Status::Internal("faults are not applied yet");
+        status = ApplyFault(event.fault);
         break;
     }
     if (!status.ok()) Note("scenario.error", event.mark.ToString() + ": " + status.message());
@@ -334,20 +378,22 @@ class Drill : public exec::CommandDispatcher {
     record.alertname = active.alert.Name();
     record.fingerprint = fingerprint;
     record.labels = spec.labels;
+    record.active_at = Now();
     record.fired_at = Now();
     const std::string payload =
         AlertmanagerPayload({active.alert}, {"alertname"}, epoch_, AlertSource{})
             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
         "\n";
+    const Alert fired = active.alert;
     alerts_.push_back(std::move(active));
-    const size_t alert_index = alerts_.size() - 1;
     if (!spec.resolve_when.empty()) ScheduleEvaluation();
 
+    record.source = "timeline";
     if (routing_enabled_) {
       for (size_t i = 0; i < runbooks_.size(); ++i) {
         if (TriggerMatches(runbooks_[i].trigger, spec.labels)) {
           record.runbooks.push_back(runbooks_[i].name);
-          pending_.push_back(Invocation{i, alert_index, payload});
+          pending_.push_back(Invocation{i, fired, result_.alerts.size(), payload});
         }
       }
     }
@@ -370,6 +416,184 @@ class Drill : public exec::CommandDispatcher {
     Note("alert.resolved", active.alert.Name() + " resolved: " + why);
   }
 
+  // Prometheus evaluates its rules on a fixed grid from time 0.
+  void ScheduleRuleEvaluation(SimTime at) {
+    if (at > scenario_.horizon) return;
+    scheduler_.ScheduleAt(at, "rules", [this] {
+      EvaluateRules();
+      ScheduleRuleEvaluation(Now() + scenario_.alerting.evaluation_interval);
+    });
+  }
+
+  void EvaluateRules() {
+    WorldSeries series(world_);
+    for (alerting::RuleTransition& t : rules_.Evaluate(Now(), series)) {
+      const std::string fingerprint = Fingerprint(t.alert.labels);
+      const std::string value = alerting::FormatSampleValue(t.value);
+      if (t.kind == alerting::RuleTransition::Kind::kFiring) {
+        AlertRecord record;
+        record.alertname = t.alert.Name();
+        record.fingerprint = fingerprint;
+        record.labels = t.alert.labels;
+        record.fired_at = Now();
+        record.active_at = t.active_at;
+        record.source = "rule: " + t.expr;
+        record.value = value;
+        firing_rule_alerts_[fingerprint] = result_.alerts.size();
+        result_.alerts.push_back(std::move(record));
+        Note("alert.firing", t.alert.Name() + " firing (" + fingerprint + "): " + t.expr + " is " +
+                                 value + LabelSuffix(t.alert.labels));
+      } else {
+        auto it = firing_rule_alerts_.find(fingerprint);
+        if (it != firing_rule_alerts_.end()) {
+          result_.alerts[it->second].resolved_at = Now();
+          firing_rule_alerts_.erase(it);
+        }
+        Note("alert.resolved",
+             t.alert.Name() + " resolved (" + fingerprint + "): " + t.expr + " no longer holds");
+      }
+      dispatcher_.Receive(t.alert, Now());
+    }
+    ScheduleFlush();
+  }
+
+  static std::string LabelSuffix(const alerting::Labels& labels) {
+    std::string out;
+    for (const auto& [k, v] : labels) {
+      if (k == "alertname") continue;
+      out += (out.empty() ? "" : ", ") + k + "=" + v;
+    }
+    return out.empty() ? "" : " {" + out + "}";
+  }
+
+  void ScheduleFlush() {
+    const SimTime at = dispatcher_.NextFlushTime();
+    if (at > scenario_.horizon || !scheduled_flushes_.insert(at).second) return;
+    scheduler_.ScheduleAt(at, "notify", [this, at] {
+      scheduled_flushes_.erase(at);
+      for (alerting::Notification& n : dispatcher_.Flush(Now())) Notify(n);
+      ScheduleFlush();
+    });
+  }
+
+  // One Alertmanager notification: recorded, and when it asks for action, routed to every
+  // runbook whose trigger matches one of its firing alerts (the first such alert, in the
+  // notification's order, is the one the run is for).
+  void Notify(const alerting::Notification& n) {
+    NotificationRecord record;
+    record.at = Now();
+    record.group_key = n.group_key;
+    record.reason = n.reason;
+    record.status = n.Firing() ? "firing" : "resolved";
+    for (const auto& a : n.alerts) record.alerts.push_back(Fingerprint(a.labels));
+    const std::string payload =
+        alerting::AlertmanagerPayload(n.alerts, scenario_.alerting.group_by, epoch_, AlertSource{})
+            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+        "\n";
+    if (n.Actionable() && routing_enabled_) {
+      for (size_t i = 0; i < runbooks_.size(); ++i) {
+        for (const Alert& alert : n.alerts) {
+          if (!alert.Firing() || !TriggerMatches(runbooks_[i].trigger, alert.labels)) continue;
+          auto it = firing_rule_alerts_.find(Fingerprint(alert.labels));
+          if (it == firing_rule_alerts_.end()) continue;
+          result_.alerts[it->second].runbooks.push_back(runbooks_[i].name);
+          record.runbooks.push_back(runbooks_[i].name);
+          pending_.push_back(Invocation{i, alert, it->second, payload});
+          break;
+        }
+      }
+    }
+    Note("alert.notified",
+         n.group_key + " " + record.status + " (" + n.reason + ", " +
+             std::to_string(n.alerts.size()) + (n.alerts.size() == 1 ? " alert)" : " alerts)") +
+             (record.runbooks.empty() ? (n.Actionable() ? ", no runbook matches" : "")
+                                      : ", routed to " + JoinNames(record.runbooks)));
+    result_.notifications.push_back(std::move(record));
+  }
+
+  Status ApplyFault(const model::Fault& f) {
+    using K = model::Fault::Kind;
+    const SimTime until = f.duration ? SaturatingAdd(Now(), *f.duration) : SimTime::max();
+    const std::string span = f.duration ? " for " + FormatDuration(*f.duration) : "";
+    auto& access = world_.access();
+    Status status;
+    switch (f.kind) {
+      case K::kPartition:
+        for (const auto& target : f.targets) access.Partition(target, f.mode, Now(), until);
+        Note("fault.partition",
+             "network partition (" +
+                 std::string(f.mode == model::PartitionMode::kDrop ? "packets dropped"
+                                                                   : "connections refused") +
+                 ") between the runner and " + FaultTargets(f.targets) + span);
+        NoteAtEnd(until, "fault.healed", "partition to " + FaultTargets(f.targets) + " healed");
+        break;
+      case K::kExpireCredential:
+      case K::kRevokeCredential: {
+        const bool expire = f.kind == K::kExpireCredential;
+        if (expire) {
+          access.Expire(f.credential_kind, f.credential_target, Now());
+        } else {
+          access.Revoke(f.credential_kind, f.credential_target, Now());
+        }
+        Note(expire ? "fault.credential_expired" : "fault.credential_revoked",
+             std::string(world::CredentialKindName(f.credential_kind)) +
+                 (f.credential_target.empty() ? "" : " for " + f.credential_target) +
+                 (expire ? " expired" : " revoked"));
+        break;
+      }
+      case K::kAddLatency:
+        access.AddLatency(f.targets.at(0), f.latency, Now(), until);
+        Note("fault.latency", "calls to " + f.targets.at(0).ToString() + " take " +
+                                  FormatDuration(f.latency) + " longer" + span);
+        NoteAtEnd(until, "fault.healed",
+                  "added latency on " + f.targets.at(0).ToString() + " gone");
+        break;
+      case K::kInjectErrors:
+        access.InjectErrors(f.targets.at(0), f.probability, f.error, Now(), until);
+        Note("fault.errors", "calls to " + f.targets.at(0).ToString() + " fail with probability " +
+                                 alerting::FormatSampleValue(f.probability) + span);
+        NoteAtEnd(until, "fault.healed",
+                  "error injection on " + f.targets.at(0).ToString() + " over");
+        break;
+      case K::kCrashHost:
+        status = world_.hosts().Crash(f.host);
+        Note("fault.host_crash",
+             "host " + f.host + " crashed" +
+                 (f.duration ? ", back after " + FormatDuration(*f.duration) : ""));
+        if (f.duration && until <= scenario_.horizon) {
+          const std::string host = f.host;
+          scheduler_.ScheduleAt(until, "timeline", [this, host] {
+            Status booted = world_.hosts().Boot(host);
+            Note("fault.healed",
+                 "host " + host + " booted" + (booted.ok() ? "" : ": " + booted.message()));
+          });
+        }
+        break;
+      case K::kStopService:
+        status = world_.hosts().StopService(f.host, f.service);
+        Note("fault.service_stop", f.service + " on " + f.host + " stopped");
+        break;
+      case K::kDiskFill:
+        status = world_.hosts().WriteFile(f.host, f.path, f.bytes);
+        Note("fault.disk_fill",
+             std::to_string(f.bytes) + " bytes written to " + f.host + ":" + f.path);
+        break;
+      case K::kConnectionLeak:
+        status =
+            world_.databases().StartLeak(f.database, f.rate, f.state, f.application, Now(), until);
+        Note("fault.connection_leak",
+             f.database + " gains " + alerting::FormatSampleValue(f.rate.amount) +
+                 " connections (" + f.state + ") every " + FormatDuration(f.rate.per) + span);
+        break;
+    }
+    return status;
+  }
+
+  void NoteAtEnd(SimTime until, std::string kind, std::string detail) {
+    if (until > scenario_.horizon) return;
+    scheduler_.ScheduleAt(until, "timeline", [this, kind, detail] { Note(kind, detail); });
+  }
+
   void EvaluateAlerts() {
     for (auto& active : alerts_) {
       if (!active.alert.Firing() || active.spec.resolve_when.empty()) continue;
@@ -389,12 +613,13 @@ class Drill : public exec::CommandDispatcher {
 
   Status RunRunbook(const Invocation& invocation) {
     const model::Runbook& runbook = runbooks_[invocation.runbook];
-    const Alert& alert = alerts_[invocation.alert].alert;
+    const Alert& alert = invocation.alert;
     RunbookRecord record;
     record.name = runbook.name;
     record.path = runbook.path;
     record.alertname = alert.Name();
     record.alert_fingerprint = Fingerprint(alert.labels);
+    record.alert_record = invocation.record;
     record.started_at = Now();
     Note("runbook.started", runbook.name + " for " + alert.Name());
 
@@ -608,6 +833,83 @@ class Drill : public exec::CommandDispatcher {
     return SimTime(0);
   }
 
+  // Each alert episode is an incident, counted from the last scenario event (a fault, a
+  // deploy) at or before its condition first held: in a cascade every alert shares the
+  // cause, and each gets its own detection, mitigation and resolution times.
+  void IncidentFigures() {
+    for (size_t i = 0; i < result_.alerts.size(); ++i) {
+      AlertRecord& alert = result_.alerts[i];
+      alert.incident_start = SimTime(0);
+      alert.incident_cause = "the world as it was at the start";
+      for (const auto& event : scenario_.timeline) {
+        using Kind = model::TimelineEvent::Kind;
+        if (event.kind == Kind::kFireAlert || event.kind == Kind::kResolveAlert) continue;
+        if (event.at > alert.active_at) break;
+        alert.incident_start = event.at;
+        alert.incident_cause = EventName(event) + " at " + FormatDuration(event.at) + " (" +
+                               event.mark.ToString() + ")";
+      }
+      const SimTime start = alert.incident_start;
+      alert.figures.time_to_detect = alert.fired_at - start;
+      if (alert.resolved_at) alert.figures.time_to_resolve = *alert.resolved_at - start;
+      for (const auto& run : result_.runbooks) {
+        if (run.alert_record != i) continue;
+        for (const auto& step : run.steps) {
+          if (step.type != "action" || step.on_failure || step.outcome != StepOutcome::kSucceeded) {
+            continue;
+          }
+          const SimDuration took = step.ended_at - start;
+          if (!alert.figures.time_to_mitigate || took < *alert.figures.time_to_mitigate) {
+            alert.figures.time_to_mitigate = took;
+          }
+        }
+      }
+    }
+  }
+
+  static std::string EventName(const model::TimelineEvent& event) {
+    using Kind = model::TimelineEvent::Kind;
+    switch (event.kind) {
+      case Kind::kDeploy:
+        return "deploy of " + event.image;
+      case Kind::kSetLogs:
+        return "set_logs";
+      case Kind::kSetReadiness:
+        return "set_readiness";
+      case Kind::kFault:
+        return std::string(FaultKindName(event.fault.kind));
+      case Kind::kFireAlert:
+      case Kind::kResolveAlert:
+        break;
+    }
+    return "event";
+  }
+
+  static std::string_view FaultKindName(model::Fault::Kind kind) {
+    using K = model::Fault::Kind;
+    switch (kind) {
+      case K::kPartition:
+        return "partition";
+      case K::kExpireCredential:
+        return "expire_credential";
+      case K::kRevokeCredential:
+        return "revoke_credential";
+      case K::kAddLatency:
+        return "add_latency";
+      case K::kInjectErrors:
+        return "inject_errors";
+      case K::kCrashHost:
+        return "crash_host";
+      case K::kStopService:
+        return "stop_service";
+      case K::kDiskFill:
+        return "disk_fill";
+      case K::kConnectionLeak:
+        return "connection_leak";
+    }
+    return "fault";
+  }
+
   void Finish() {
     const SimTime start = IncidentStart();
     if (!result_.alerts.empty()) {
@@ -640,14 +942,15 @@ class Drill : public exec::CommandDispatcher {
         }
       }
     }
+    IncidentFigures();
     result_.final_world = world_.Snapshot();
-    result_.expectations = CheckExpectations(scenario_.expect, result_, world_.kube());
+    result_.expectations = CheckExpectations(scenario_.expect, result_, world_);
     if (result_.expectations.empty()) {
       // A scenario that states nothing still must not pass while its incident goes on.
       model::Expectations implicit;
       implicit.resolved = true;
       implicit.mark = scenario_.mark;
-      result_.expectations = CheckExpectations(implicit, result_, world_.kube());
+      result_.expectations = CheckExpectations(implicit, result_, world_);
       for (auto& e : result_.expectations) e.what += " (implicit: the scenario has no expect)";
     }
     result_.passed = true;
@@ -667,6 +970,10 @@ class Drill : public exec::CommandDispatcher {
   std::vector<std::unique_ptr<fakes::CommandBackend>> backends_;
   std::unique_ptr<exec::StepHost> host_;
   std::vector<ActiveAlert> alerts_;
+  alerting::RuleEvaluator rules_;
+  alerting::NotificationDispatcher dispatcher_;
+  std::map<std::string, size_t> firing_rule_alerts_;  // fingerprint → DrillResult::alerts
+  std::set<SimTime> scheduled_flushes_;
   std::deque<Invocation> pending_;
   CurrentStep current_;
   bool routing_enabled_ = true;

@@ -68,20 +68,44 @@ struct RunbookRecord {
   std::string path;
   std::string alertname;
   std::string alert_fingerprint;
-  std::string outcome;  // succeeded | failed
+  size_t alert_record = 0;  // index into DrillResult::alerts of the alert that started it
+  std::string outcome;      // succeeded | failed
   SimTime started_at{0};
   SimTime ended_at{0};
   std::map<std::string, std::string> params;
   std::vector<StepRecord> steps;
 };
 
+struct Figures {
+  std::optional<SimDuration> time_to_detect;
+  std::optional<SimDuration> time_to_mitigate;
+  std::optional<SimDuration> time_to_resolve;
+};
+
+// One firing episode of one alert: an incident, as far as the figures go.
 struct AlertRecord {
   std::string alertname;
   std::string fingerprint;
   std::map<std::string, std::string> labels;
+  std::string source;    // "timeline", or "rule: <expr>"
+  std::string value;     // the sample that made a rule fire
+  SimTime active_at{0};  // when its condition first held (rules: pending began)
   SimTime fired_at{0};
   std::optional<SimTime> resolved_at;
   std::vector<std::string> runbooks;  // routed to
+  SimTime incident_start{0};          // the scenario event the incident is counted from
+  std::string incident_cause;
+  Figures figures;
+};
+
+// One Alertmanager notification sent for a rule's alerts.
+struct NotificationRecord {
+  SimTime at{0};
+  std::string group_key;
+  std::string reason;
+  std::string status;                 // firing | resolved
+  std::vector<std::string> alerts;    // fingerprints
+  std::vector<std::string> runbooks;  // started by it
 };
 
 struct ExpectationResult {
@@ -89,12 +113,6 @@ struct ExpectationResult {
   bool passed = false;
   std::string detail;  // what was found
   std::string source;  // path:line:col of the expectation
-};
-
-struct Figures {
-  std::optional<SimDuration> time_to_detect;
-  std::optional<SimDuration> time_to_mitigate;
-  std::optional<SimDuration> time_to_resolve;
 };
 
 struct DrillResult {
@@ -107,6 +125,7 @@ struct DrillResult {
   std::vector<std::string> runbook_paths;  // the runbooks considered, sorted
   std::vector<TimelineEntry> timeline;
   std::vector<AlertRecord> alerts;
+  std::vector<NotificationRecord> notifications;
   std::vector<RunbookRecord> runbooks;
   std::vector<Interaction> transcript;
   std::vector<ExpectationResult> expectations;

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "simulator/text/series_selector.h"
+#include "simulator/world/metrics/metrics.h"
+
 namespace rundrill::drill {
 namespace {
 
@@ -15,11 +18,14 @@ std::string Join(const std::vector<std::string>& items) {
   return out.empty() ? "none" : out;
 }
 
+// The last run of the runbook: when an alert flaps, the state it left is the one that
+// counts.
 const RunbookRecord* FindRun(const DrillResult& result, const std::string& name) {
+  const RunbookRecord* found = nullptr;
   for (const auto& run : result.runbooks) {
-    if (run.name == name) return &run;
+    if (run.name == name) found = &run;
   }
-  return nullptr;
+  return found;
 }
 
 }  // namespace
@@ -56,7 +62,8 @@ bool DeploymentPredicateHolds(const world::KubeWorld& kube, const model::Deploym
 
 std::vector<ExpectationResult> CheckExpectations(const model::Expectations& expect,
                                                  const DrillResult& result,
-                                                 const world::KubeWorld& kube) {
+                                                 const world::World& world) {
+  const world::KubeWorld& kube = world.kube();
   std::vector<ExpectationResult> out;
   const std::string source = expect.mark.ToString();
 
@@ -113,6 +120,27 @@ std::vector<ExpectationResult> CheckExpectations(const model::Expectations& expe
     out.push_back(r);
   }
 
+  for (const auto& metric : expect.metrics) {
+    ExpectationResult r;
+    r.source = metric.mark.ToString();
+    r.what = "metric " + metric.expr;
+    const std::vector<world::metrics::Sample> samples =
+        world::metrics::QueryMetric(world, metric.selector);
+    if (samples.empty()) {
+      r.detail = "no series matches " + text::SelectorText(metric.selector);
+    } else {
+      r.passed = true;
+      for (const auto& sample : samples) {
+        const bool holds = text::Compare(sample.value, metric.comparison, metric.threshold);
+        r.passed = r.passed && holds;
+        if (!r.detail.empty()) r.detail += ", ";
+        r.detail += world::metrics::SeriesText(metric.selector.metric, sample.labels) + " = " +
+                    world::metrics::FormatValue(sample.value);
+      }
+    }
+    out.push_back(r);
+  }
+
   if (expect.runbooks_ran) {
     ExpectationResult r;
     r.source = source;
@@ -131,6 +159,16 @@ std::vector<ExpectationResult> CheckExpectations(const model::Expectations& expe
     if (rb.ran) {
       ExpectationResult r{"runbook " + rb.runbook + (*rb.ran ? " ran" : " did not run"),
                           (run != nullptr) == *rb.ran, run ? "it ran" : "it did not run", where};
+      out.push_back(r);
+    }
+    if (rb.runs) {
+      int runs = 0;
+      for (const auto& r : result.runbooks) runs += r.name == rb.runbook ? 1 : 0;
+      ExpectationResult r{"runbook " + rb.runbook + " ran " + std::to_string(*rb.runs) +
+                              (*rb.runs == 1 ? " time" : " times"),
+                          runs == *rb.runs,
+                          "it ran " + std::to_string(runs) + (runs == 1 ? " time" : " times"),
+                          where};
       out.push_back(r);
     }
     if (rb.outcome) {

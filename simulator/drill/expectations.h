@@ -20,6 +20,6 @@ std::string DescribePredicate(const model::DeploymentPredicate& p);
 // Checks the scenario's `expect` against the finished drill.
 std::vector<ExpectationResult> CheckExpectations(const model::Expectations& expect,
                                                  const DrillResult& result,
-                                                 const world::KubeWorld& kube);
+                                                 const world::World& world);
 
 }  // namespace rundrill::drill

@@ -377,7 +377,7 @@ TEST(DrillIntegrationTest, CliRunWritesReportsAndExitCodes) {
 
   auto validate = RunTool("validate " + kSource + "/runbooks " + kSource + "/scenarios");
   EXPECT_EQ(validate.exit_code, 0) << validate.output;
-  EXPECT_EQ(validate.output, "ok: 1 runbook, 3 scenarios\n");
+  EXPECT_EQ(validate.output, "ok: 4 runbooks, 10 scenarios\n");
 
   // Without --runbook, every runbook in the folder whose trigger matches the alert runs.
   auto routed =
@@ -434,8 +434,8 @@ TEST(DrillIntegrationTest, CliValidateReportsEveryErrorWithExitCode2) {
   EXPECT_EQ(validate.exit_code, 2) << validate.output;
   EXPECT_EQ(validate.output,
             dir +
-                "/a.yaml:6:19: \"type\" must be one of \"check\", \"action\", \"verify\" or "
-                "\"wait\", got \"chek\"\n" +
+                "/a.yaml:6:19: \"type\" must be one of \"check\", \"action\", \"verify\", "
+                "\"notify\" or \"wait\", got \"chek\"\n" +
                 dir +
                 "/a.yaml:6:38: unknown key \"retires\" in step (did you mean \"retries\"?)\n" +
                 dir + "/b.yaml:4:10: invalid duration \"soon\" (use forms like 90s, 5m, 1h30m)\n" +
