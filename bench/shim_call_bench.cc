@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "bench/bench_context.h"
 #include "fakes/kubectl/kubectl_backend.h"
 #include "simulator/exec/step_host.h"
 #include "simulator/load/loader.h"
@@ -14,25 +15,6 @@
 
 namespace rundrill {
 namespace {
-
-// A world that stands still except for what calls do to it: enough for a benchmark.
-class BenchContext : public fakes::SimContext {
- public:
-  explicit BenchContext(world::World& world) : world_(world), rng_(1) {}
-  SimTime Now() const override { return now_; }
-  bool AdvanceTo(SimTime t) override {
-    if (t > now_) now_ = t;
-    world_.AdvanceTo(now_);
-    return true;
-  }
-  world::World& World() override { return world_; }
-  Random& Rng() override { return rng_; }
-
- private:
-  world::World& world_;
-  Random rng_;
-  SimTime now_{0};
-};
 
 class KubectlDispatcher : public exec::CommandDispatcher {
  public:

@@ -73,7 +73,7 @@ std::string HumanReadable(uint64_t amount, uint64_t from_block, uint64_t to_bloc
     rounding = r2 < divisor ? (0 < r2 ? 1 : 0) : 2 + (divisor < r2 ? 1 : 0);
   }
   int exponent = -1;
-  std::string fraction;
+  int fraction = -1;  // the one digit after the decimal point, when there is one
   if (scale == Scale::kAuto) {
     exponent = 0;
     if (kBase <= amt) {
@@ -96,7 +96,7 @@ std::string HumanReadable(uint64_t amount, uint64_t from_block, uint64_t to_bloc
           }
         }
         if (amt < 10) {
-          fraction = "." + std::to_string(tenths);
+          fraction = static_cast<int>(tenths);
           tenths = rounding = 0;
         }
       }
@@ -106,13 +106,20 @@ std::string HumanReadable(uint64_t amount, uint64_t from_block, uint64_t to_bloc
     ++amt;
     if (scale == Scale::kAuto && amt == kBase && exponent < kExponentMax) {
       ++exponent;
-      fraction = ".0";
+      fraction = 0;
       amt = 1;
     }
   }
-  std::string out = std::to_string(amt) + fraction;
-  if (scale == Scale::kAuto && exponent > 0) out += kPowerLetter[exponent];
-  return out;
+  // Formatted in one go: GCC 12 warns falsely (-Wrestrict) on string concatenation here.
+  char text[32];
+  const char letter = scale == Scale::kAuto && exponent > 0 ? kPowerLetter[exponent] : '\0';
+  if (fraction >= 0) {
+    std::snprintf(text, sizeof text, "%llu.%d%c", static_cast<unsigned long long>(amt), fraction,
+                  letter);
+  } else {
+    std::snprintf(text, sizeof text, "%llu%c", static_cast<unsigned long long>(amt), letter);
+  }
+  return text;
 }
 
 std::string SystemdBytes(uint64_t bytes) {
@@ -201,8 +208,13 @@ std::string UptimeLine(const Epoch& epoch, SimTime now, SimDuration uptime, int 
   const int64_t days = secs / 86400;
   const int64_t hours = secs / 3600 % 24;
   const int64_t minutes = secs / 60 % 60;
-  std::string out = " " + ClockTime(epoch, now) + " up ";
-  if (days > 0) out += std::to_string(days) + (days > 1 ? " days, " : " day, ");
+  std::string out = " ";
+  out += ClockTime(epoch, now);
+  out += " up ";
+  if (days > 0) {
+    out += std::to_string(days);
+    out += days > 1 ? " days, " : " day, ";
+  }
   char buf[128];
   if (hours > 0) {
     std::snprintf(buf, sizeof buf, "%2lld:%02lld", static_cast<long long>(hours),
@@ -214,7 +226,8 @@ std::string UptimeLine(const Epoch& epoch, SimTime now, SimDuration uptime, int 
   // procps 4.0.2 says "user" for 0 and 1 ("users" only above 1).
   std::snprintf(buf, sizeof buf, ", %2d %s,  load average: %.2f, %.2f, %.2f", users,
                 users > 1 ? "users" : "user", load, load, load);
-  return out + buf;
+  out += buf;
+  return out;
 }
 
 std::string QuoteIfNeeded(std::string_view name) {

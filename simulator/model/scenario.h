@@ -109,8 +109,8 @@ struct TimelineEvent {
 struct RunbookExpectation {
   std::string runbook;
   std::optional<bool> ran;
-  std::optional<int> runs;  // how many times it ran (a flapping alert starts it again)
-  std::optional<std::string> outcome;        // succeeded | failed
+  std::optional<int> runs;             // how many times it ran (a flapping alert starts it again)
+  std::optional<std::string> outcome;  // succeeded | failed
   std::map<std::string, std::string> steps;  // step id → succeeded|failed|skipped|timed_out
   SourceMark mark;
 };
