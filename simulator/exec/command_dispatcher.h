@@ -1,6 +1,7 @@
 #pragma once
 
 #include "fakes/backend.h"
+#include "fakes/http_backend.h"
 
 namespace rundrill::exec {
 
@@ -19,10 +20,26 @@ struct DispatchResult {
 // StepRunner::Run) are filled in by the runner. Dispatch must not block on the step's
 // process (it is waiting for the answer). An exception thrown here stops the step and makes
 // Run return Status::Internal.
+struct HttpDispatchResult {
+  fakes::HttpResponse response;
+  bool stop_step = false;  // as DispatchResult::stop_step
+};
+
 class CommandDispatcher {
  public:
   virtual ~CommandDispatcher() = default;
   virtual DispatchResult Dispatch(const fakes::CommandRequest& request) = 0;
+  // A request to the drill's loopback HTTP server, under the same rules as Dispatch (one at
+  // a time, in arrival order, numbered in the same sequence as program calls). A dispatcher
+  // that serves no HTTP fake answers 501, saying so.
+  virtual HttpDispatchResult DispatchHttp(const fakes::HttpRequest& request) {
+    (void)request;
+    HttpDispatchResult result;
+    result.response.status = 501;
+    result.response.headers = {{"Content-Type", "text/plain; charset=utf-8"}};
+    result.response.body = "rundrill: this drill serves no HTTP fake\n";
+    return result;
+  }
 };
 
 }  // namespace rundrill::exec

@@ -16,6 +16,7 @@ class ProcessHost : public StepHost {
   }
   std::string WorkDir() const override { return sandbox_->home_dir(); }
   std::string VolatileRoot() const override { return sandbox_->root(); }
+  std::string HttpBaseUrl() const override { return runner_.HttpBaseUrl(); }
   StatusOr<std::string> WriteFile(std::string_view relative_path,
                                   std::string_view contents) override {
     return sandbox_->WriteFile(relative_path, contents);

@@ -27,6 +27,9 @@ class StepHost {
   // A path prefix that differs from run to run (a temporary folder) and so must not appear
   // in recorded output; empty when there is none.
   virtual std::string VolatileRoot() const = 0;
+  // `http://127.0.0.1:PORT` of the loopback HTTP server whose requests reach
+  // CommandDispatcher::DispatchHttp while a step runs; empty when the host has none.
+  virtual std::string HttpBaseUrl() const = 0;
   // Writes a file for steps to read; returns its path as steps see it.
   virtual StatusOr<std::string> WriteFile(std::string_view relative_path,
                                           std::string_view contents) = 0;

@@ -12,11 +12,14 @@
 
 #include <array>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
 #include <boost/filesystem/path.hpp>
 #include <boost/process/args.hpp>
 #include <boost/process/async_pipe.hpp>
@@ -25,6 +28,7 @@
 #include <boost/process/extend.hpp>
 #include <boost/process/io.hpp>
 #include <boost/process/start_dir.hpp>
+#include <cctype>
 #include <chrono>
 #include <cstring>
 #include <exception>
@@ -43,6 +47,8 @@ namespace {
 namespace asio = boost::asio;
 namespace bp = boost::process;
 using Local = asio::local::stream_protocol;
+using Tcp = asio::ip::tcp;
+namespace http = boost::beast::http;
 using Stop = StepProcessResult::Stop;
 
 // How often the step's state is polled when no readiness notification is available: a
@@ -57,6 +63,10 @@ constexpr std::chrono::milliseconds kCleanupLimit(2000);
 constexpr std::chrono::milliseconds kOutputGrace(100);
 // Pause before accepting again after the listener failed (e.g. EMFILE).
 constexpr std::chrono::milliseconds kAcceptRetry(10);
+// What the loopback HTTP server reads of one request before answering 413 / 431: far
+// beyond any Slack or PagerDuty payload (PagerDuty's own limit is 512 KB).
+constexpr uint64_t kHttpBodyLimit = 1 << 20;
+constexpr uint32_t kHttpHeaderLimit = 16 * 1024;
 
 // Runs in the forked child, after Boost.Process has set up stdin/stdout/stderr and before
 // exec: only async-signal-safe calls here.
@@ -134,6 +144,14 @@ struct Connection {
   std::string reply;
 };
 
+struct HttpConnection {
+  explicit HttpConnection(asio::io_context& io) : socket(io) {}
+  Tcp::socket socket;
+  boost::beast::flat_buffer buffer;
+  http::request_parser<http::string_body> parser;
+  http::response<http::string_body> reply;
+};
+
 struct OutputPipe {
   OutputPipe(asio::io_context& io, std::string* sink, size_t limit)
       : pipe(io), sink(sink), limit(limit) {}
@@ -150,10 +168,11 @@ struct OutputPipe {
 // closes or cancels everything and no handler re-arms after that.
 class StepRun {
  public:
-  StepRun(asio::io_context& io, Local::acceptor& acceptor, const StepProcessSpec& spec,
-          CommandDispatcher& dispatcher)
+  StepRun(asio::io_context& io, Local::acceptor& acceptor, Tcp::acceptor& http_acceptor,
+          const StepProcessSpec& spec, CommandDispatcher& dispatcher)
       : io_(io),
         acceptor_(acceptor),
+        http_acceptor_(http_acceptor),
         spec_(spec),
         dispatcher_(dispatcher),
         out_(io, &result_.stdout_data, spec.output_limit),
@@ -194,6 +213,7 @@ class StepRun {
     ReadOutput(out_);
     ReadOutput(err_);
     Accept();
+    if (http_acceptor_.is_open()) AcceptHttp();
     ArmGuard();
     ArmPoll(pidfd_.is_open() ? kPollRunning : kPollRunningWithoutPidfd);
     return Status::Ok();
@@ -340,10 +360,15 @@ class StepRun {
     finished_ = true;
     boost::system::error_code ignored;
     acceptor_.cancel(ignored);
+    if (http_acceptor_.is_open()) http_acceptor_.cancel(ignored);
     for (const std::shared_ptr<Connection>& connection : connections_) {
       connection->socket.close(ignored);
     }
     connections_.clear();
+    for (const std::shared_ptr<HttpConnection>& connection : http_connections_) {
+      connection->socket.close(ignored);
+    }
+    http_connections_.clear();
     out_.pipe.close(ignored);
     err_.pipe.close(ignored);
     pidfd_.close(ignored);
@@ -532,8 +557,130 @@ class StepRun {
                       });
   }
 
+  // ---- HTTP calls (Slack, PagerDuty) ----
+
+  // Each connection is read on its own; only a complete request is dispatched, so a slow
+  // or silent client holds up nobody. One request per connection: the answer says
+  // `Connection: close`, which every client honours.
+  void AcceptHttp() {
+    auto connection = std::make_shared<HttpConnection>(io_);
+    http_acceptor_.async_accept(
+        connection->socket, [this, connection](const boost::system::error_code& ec) {
+          if (finished_ || ec == asio::error::operation_aborted) return;
+          if (ec) {
+            accept_retry_.expires_after(kAcceptRetry);
+            accept_retry_.async_wait([this](const boost::system::error_code& e) {
+              if (!e && !finished_) AcceptHttp();
+            });
+            return;
+          }
+          http_connections_.push_back(connection);
+          connection->parser.body_limit(kHttpBodyLimit);
+          connection->parser.header_limit(kHttpHeaderLimit);
+          ReadHttp(connection);
+          AcceptHttp();
+        });
+  }
+
+  void CloseHttp(const std::shared_ptr<HttpConnection>& connection) {
+    boost::system::error_code ignored;
+    connection->socket.shutdown(Tcp::socket::shutdown_both, ignored);
+    connection->socket.close(ignored);
+    http_connections_.remove(connection);
+  }
+
+  void ReadHttp(const std::shared_ptr<HttpConnection>& connection) {
+    http::async_read(
+        connection->socket, connection->buffer, connection->parser,
+        [this, connection](const boost::system::error_code& ec, std::size_t) {
+          if (finished_) return;
+          if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+              ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+            return CloseHttp(connection);
+          }
+          if (ec == http::error::body_limit) {
+            return ReplyHttpError(connection, 413, "Payload Too Large",
+                                  "request body over " + std::to_string(kHttpBodyLimit) + " bytes");
+          }
+          if (ec == http::error::header_limit) {
+            return ReplyHttpError(
+                connection, 431, "Request Header Fields Too Large",
+                "request headers over " + std::to_string(kHttpHeaderLimit) + " bytes");
+          }
+          if (ec) return ReplyHttpError(connection, 400, "Bad Request", ec.message());
+          ServeHttp(connection);
+        });
+  }
+
+  // Malformed requests are answered by the server itself, as a real front end would, and
+  // never reach a fake: the drill goes on.
+  void ReplyHttpError(const std::shared_ptr<HttpConnection>& connection, int status,
+                      const std::string& reason, const std::string& detail) {
+    fakes::HttpResponse response;
+    response.status = status;
+    response.headers = {{"Content-Type", "text/plain; charset=utf-8"}};
+    response.body = std::to_string(status) + " " + reason + ": " + detail + "\n";
+    WriteHttp(connection, response, 11, false);
+  }
+
+  void ServeHttp(const std::shared_ptr<HttpConnection>& connection) {
+    if (stop_decided_ || shell_reaped_) return CloseHttp(connection);
+    const http::request<http::string_body>& in = connection->parser.get();
+    fakes::HttpRequest request;
+    request.method = std::string(in.method_string());
+    request.target = std::string(in.target());
+    for (const auto& field : in) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string& value = request.headers[name];
+      // Repeated fields join as HTTP says they may: with commas.
+      value = value.empty() ? std::string(field.value()) : value + "," + std::string(field.value());
+    }
+    request.body = in.body();
+    request.step_id = spec_.step_id;
+    request.sequence = ++sequence_;
+
+    HttpDispatchResult dispatched;
+    try {
+      dispatched = dispatcher_.DispatchHttp(request);
+    } catch (const std::exception& e) {
+      error_ = Status::Internal("step '" + spec_.step_id + "': answering HTTP " + request.method +
+                                " " + request.target + " failed: " + e.what());
+      dispatched = HttpDispatchResult{};
+      dispatched.response.status = 500;
+      dispatched.response.body = "rundrill: internal error while answering this request\n";
+      dispatched.stop_step = true;
+    }
+    ++result_.calls;
+    ArmGuard();
+    if (dispatched.stop_step && !stop_decided_) {
+      stop_decided_ = true;
+      result_.stop = Stop::kVirtualDeadline;
+    }
+    WriteHttp(connection, dispatched.response, in.version(), dispatched.stop_step);
+  }
+
+  void WriteHttp(const std::shared_ptr<HttpConnection>& connection,
+                 const fakes::HttpResponse& response, unsigned version, bool then_stop) {
+    auto& reply = connection->reply;
+    reply = {};
+    reply.version(version == 10 ? 10 : 11);
+    reply.result(static_cast<unsigned>(response.status));
+    for (const auto& [name, value] : response.headers) reply.insert(name, value);
+    reply.set(http::field::connection, "close");
+    reply.body() = response.body;
+    reply.prepare_payload();
+    http::async_write(connection->socket, reply,
+                      [this, connection, then_stop](const boost::system::error_code&, std::size_t) {
+                        if (finished_) return;
+                        CloseHttp(connection);
+                        if (then_stop) StopStep(Stop::kVirtualDeadline);
+                      });
+  }
+
   asio::io_context& io_;
   Local::acceptor& acceptor_;
+  Tcp::acceptor& http_acceptor_;
   const StepProcessSpec& spec_;
   CommandDispatcher& dispatcher_;
 
@@ -547,6 +694,7 @@ class StepRun {
   asio::steady_timer cleanup_;  // bounds the wait after the shell is gone
   asio::steady_timer accept_retry_;
   std::list<std::shared_ptr<Connection>> connections_;
+  std::list<std::shared_ptr<HttpConnection>> http_connections_;
 
   pid_t pid_ = -1;
   uint64_t sequence_ = 0;
@@ -560,7 +708,7 @@ class StepRun {
 
 class StepRunner::Impl {
  public:
-  explicit Impl(const Sandbox& sandbox) : sandbox_(sandbox), acceptor_(io_) {
+  explicit Impl(const Sandbox& sandbox) : sandbox_(sandbox), acceptor_(io_), http_acceptor_(io_) {
     // Reaping a step's killed grandchildren needs them to be adopted by this process rather
     // than by init. Failure only weakens the "group gone" guarantee to "group killed".
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -578,7 +726,21 @@ class StepRunner::Impl {
     } else {
       ::fcntl(acceptor_.native_handle(), F_SETFD, FD_CLOEXEC);
     }
+    // Loopback only, an ephemeral port: nothing outside this machine can reach the fakes.
+    boost::system::error_code http_ec;
+    const Tcp::endpoint loopback(asio::ip::address_v4::loopback(), 0);
+    http_acceptor_.open(loopback.protocol(), http_ec);
+    if (!http_ec) http_acceptor_.bind(loopback, http_ec);
+    if (!http_ec) http_acceptor_.listen(asio::socket_base::max_listen_connections, http_ec);
+    if (http_ec) {
+      http_acceptor_.close(http_ec);
+    } else {
+      ::fcntl(http_acceptor_.native_handle(), F_SETFD, FD_CLOEXEC);
+      http_base_url_ = "http://127.0.0.1:" + std::to_string(http_acceptor_.local_endpoint().port());
+    }
   }
+
+  const std::string& http_base_url() const { return http_base_url_; }
 
   ~Impl() {
     boost::system::error_code ec;
@@ -608,7 +770,7 @@ class StepRunner::Impl {
     }
 
     io_.restart();
-    StepRun run(io_, acceptor_, spec, dispatcher);
+    StepRun run(io_, acceptor_, http_acceptor_, spec, dispatcher);
     Status started = run.Start(env, cwd, stdin_path);
     // The child holds its own descriptor of the input now.
     if (stdin_path != "/dev/null") ::unlink(stdin_path.c_str());
@@ -629,11 +791,21 @@ class StepRunner::Impl {
       if (ec) break;
     }
     acceptor_.non_blocking(false, ec);
+    if (!http_acceptor_.is_open()) return;
+    http_acceptor_.non_blocking(true, ec);
+    for (;;) {
+      Tcp::socket stale(io_);
+      http_acceptor_.accept(stale, ec);
+      if (ec) break;
+    }
+    http_acceptor_.non_blocking(false, ec);
   }
 
   const Sandbox& sandbox_;
   asio::io_context io_;
   Local::acceptor acceptor_;
+  Tcp::acceptor http_acceptor_;
+  std::string http_base_url_;
   Status listener_status_;
   int stdin_files_ = 0;
 };
@@ -641,6 +813,8 @@ class StepRunner::Impl {
 StepRunner::StepRunner(const Sandbox& sandbox) : impl_(std::make_unique<Impl>(sandbox)) {}
 
 StepRunner::~StepRunner() = default;
+
+std::string StepRunner::HttpBaseUrl() const { return impl_->http_base_url(); }
 
 StatusOr<StepProcessResult> StepRunner::Run(const StepProcessSpec& spec,
                                             CommandDispatcher& dispatcher) {

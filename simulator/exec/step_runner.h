@@ -48,6 +48,11 @@ class StepRunner {
   // broken, and with Status::Internal when the dispatcher threw (the step is killed first).
   StatusOr<StepProcessResult> Run(const StepProcessSpec& spec, CommandDispatcher& dispatcher);
 
+  // `http://127.0.0.1:PORT`: the loopback HTTP server (an ephemeral port, bound for the
+  // runner's lifetime, loopback only) whose complete requests are served, while a step
+  // runs, through CommandDispatcher::DispatchHttp. Empty when it could not be bound.
+  std::string HttpBaseUrl() const;
+
  private:
   class Impl;
   std::unique_ptr<Impl> impl_;

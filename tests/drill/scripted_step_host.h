@@ -32,6 +32,7 @@ class ScriptedStepHost : public exec::StepHost {
   }
   std::string WorkDir() const override { return "/work"; }
   std::string VolatileRoot() const override { return ""; }
+  std::string HttpBaseUrl() const override { return ""; }
   StatusOr<std::string> WriteFile(std::string_view relative_path,
                                   std::string_view contents) override {
     journal_->files[std::string(relative_path)] = std::string(contents);

@@ -61,7 +61,21 @@ class FakeDispatcher : public CommandDispatcher {
     return result;
   }
 
+  // HTTP: answers `<METHOD> <target> #<sequence>\n` then the body, with the status the
+  // request's `x-status` header asks for (200 by default).
+  HttpDispatchResult DispatchHttp(const fakes::HttpRequest& request) override {
+    http_calls.push_back(request);
+    HttpDispatchResult result;
+    const std::string status = request.Header("x-status");
+    result.response.status = status.empty() ? 200 : std::stoi(status);
+    result.response.headers = {{"Content-Type", "text/plain"}, {"X-Fake", "yes"}};
+    result.response.body = request.method + " " + request.target + " #" +
+                           std::to_string(request.sequence) + "\n" + request.body;
+    return result;
+  }
+
   std::vector<fakes::CommandRequest> calls;
+  std::vector<fakes::HttpRequest> http_calls;
 };
 
 }  // namespace rundrill::exec::testing

@@ -429,3 +429,86 @@ TEST_F(ExecIntegration, ParallelDrillsDoNotCrossTalk) {
 
 }  // namespace
 }  // namespace rundrill::exec
+
+namespace rundrill::exec {
+namespace {
+
+// The loopback HTTP server, driven by real clients (curl, python3's urllib and raw sockets).
+class HttpServerIntegration : public ExecIntegration {
+ protected:
+  StepProcessSpec HttpSpec(const std::string& command) {
+    StepProcessSpec spec = Spec(command);
+    spec.env["FAKE_URL"] = runner_->HttpBaseUrl();
+    return spec;
+  }
+};
+
+TEST_F(HttpServerIntegration, ListensOnLoopbackOnly) {
+  EXPECT_THAT(runner_->HttpBaseUrl(), ::testing::StartsWith("http://127.0.0.1:"));
+}
+
+TEST_F(HttpServerIntegration, CurlAndProgramCallsShareOneSequence) {
+  StepProcessResult result = Run(
+      HttpSpec("kubectl get pods >/dev/null && "
+               "curl -sS -X POST -H 'Content-Type: application/json' --data '{\"text\":\"hi\"}' "
+               "\"$FAKE_URL/slack/services/T1/B1/x?y=1\" && echo && kubectl echo-argv done"));
+  EXPECT_EQ(result.exit_code, 0) << result.stderr_data;
+  EXPECT_EQ(result.stdout_data, "POST /slack/services/T1/B1/x?y=1 #2\n{\"text\":\"hi\"}\ndone\n");
+  ASSERT_EQ(dispatcher_.http_calls.size(), 1u);
+  const fakes::HttpRequest& call = dispatcher_.http_calls[0];
+  EXPECT_EQ(call.Header("content-type"), "application/json");
+  EXPECT_EQ(call.Path(), "/slack/services/T1/B1/x");
+  EXPECT_EQ(call.step_id, "step-1");
+  EXPECT_EQ(result.calls, 3);
+}
+
+TEST_F(HttpServerIntegration, StatusAndHeadersReachTheClient) {
+  StepProcessResult result = Run(HttpSpec(
+      "curl -s -o /dev/null -w '%{http_code} %header{x-fake}' -H 'X-Status: 429' \"$FAKE_URL/x\";"
+      " curl -sf -H 'X-Status: 404' \"$FAKE_URL/x\" >/dev/null; echo \" rc=$?\""));
+  EXPECT_EQ(result.stdout_data, "429 yes rc=22\n") << result.stderr_data;
+}
+
+TEST_F(HttpServerIntegration, PythonUrllibPostsJson) {
+  StepProcessResult result = Run(HttpSpec(R"(python3 - <<'PY'
+import json, os, urllib.request
+req = urllib.request.Request(os.environ["FAKE_URL"] + "/pagerduty-events/v2/enqueue",
+                             data=json.dumps({"event_action": "trigger"}).encode(),
+                             headers={"Content-Type": "application/json"}, method="POST")
+with urllib.request.urlopen(req, timeout=5) as resp:
+    print(resp.status, resp.read().decode().splitlines()[0])
+PY)"));
+  EXPECT_EQ(result.exit_code, 0) << result.stderr_data;
+  EXPECT_EQ(result.stdout_data, "200 POST /pagerduty-events/v2/enqueue #1\n");
+}
+
+// Garbage, an oversized body and a client that never finishes its request: each gets its
+// own answer (or none), and a well-formed request made meanwhile is served.
+TEST_F(HttpServerIntegration, BadClientsGetHttpErrorsAndTheStepGoesOn) {
+  StepProcessResult result = Run(HttpSpec(R"(python3 - <<'PY'
+import os, socket, urllib.request, urllib.error
+host, port = "127.0.0.1", int(os.environ["FAKE_URL"].rsplit(":", 1)[1])
+garbage = socket.create_connection((host, port), timeout=5)
+garbage.sendall(b"THIS IS NOT HTTP\r\n\r\n")
+print(garbage.recv(4096).split(b"\r\n")[0].decode())
+slow = socket.create_connection((host, port), timeout=5)
+slow.sendall(b"POST /never HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly a part")
+try:
+    urllib.request.urlopen(urllib.request.Request(os.environ["FAKE_URL"] + "/big",
+                           data=b"x" * (2 << 20), method="POST"), timeout=5)
+except urllib.error.HTTPError as e:
+    print(e.code)
+except (ConnectionError, urllib.error.URLError) as e:
+    print("reset before the answer was read:", type(e).__name__)
+with urllib.request.urlopen(os.environ["FAKE_URL"] + "/ok", timeout=5) as resp:
+    print(resp.read().decode().splitlines()[0])
+PY)"));
+  EXPECT_EQ(result.exit_code, 0) << result.stderr_data;
+  EXPECT_THAT(result.stdout_data, ::testing::StartsWith("HTTP/1.1 400 Bad Request\n"));
+  EXPECT_THAT(result.stdout_data, HasSubstr("GET /ok #"));
+  ASSERT_EQ(dispatcher_.http_calls.size(), 1u);  // only the well-formed one reached the fake
+  EXPECT_EQ(dispatcher_.http_calls[0].target, "/ok");
+}
+
+}  // namespace
+}  // namespace rundrill::exec
