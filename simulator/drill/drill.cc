@@ -7,6 +7,9 @@
 #include <set>
 
 #include "fakes/kubectl/kubectl_backend.h"
+#include "fakes/pagerduty/pagerduty_events_backend.h"
+#include "fakes/pagerduty/pagerduty_rest_backend.h"
+#include "fakes/slack/slack_backend.h"
 #include "fakes/sleep/sleep_backend.h"
 #include "fakes/ssh/ssh_backend.h"
 #include "fakes/stub/stub_backend.h"
@@ -43,8 +46,8 @@ const std::vector<std::string> kShimmedPrograms = {
     "kubectl", "sleep", "ssh",   "scp",       "sftp",      "rsync",  "helm", "aws", "gcloud",
     "az",      "psql",  "mysql", "redis-cli", "terraform", "docker", "wget", "nc"};
 
-// Until the Slack and PagerDuty fakes exist these point at a closed loopback port, so a
-// runbook that posts fails the way an unreachable service fails, and a `${VAR:-default}`
+// Where a host without an HTTP server (the engine's tests) points the services: a closed
+// loopback port, so a post fails as against an unreachable service, and a `${VAR:-default}`
 // in a script can never fall back to the real service.
 const std::map<std::string, std::string> kServiceUrls = {
     {"SLACK_WEBHOOK_URL", "http://127.0.0.1:9/rundrill/slack-webhook-not-modelled"},
@@ -170,6 +173,11 @@ class Drill : public exec::CommandDispatcher {
     backends_.push_back(std::make_unique<fakes::KubectlBackend>());
     backends_.push_back(std::make_unique<fakes::SleepBackend>());
     backends_.push_back(std::make_unique<fakes::SshBackend>());
+    http_backends_.push_back({"/slack", std::make_unique<fakes::SlackBackend>(world_.slack())});
+    http_backends_.push_back(
+        {"/pagerduty-events", std::make_unique<fakes::PagerDutyEventsBackend>(world_.pagerduty())});
+    http_backends_.push_back(
+        {"/pagerduty-api", std::make_unique<fakes::PagerDutyRestBackend>(world_.pagerduty())});
   }
 
   Status Setup() {
@@ -262,6 +270,78 @@ class Drill : public exec::CommandDispatcher {
   SimTime Now() const { return scheduler_.Now(); }
   world::World& World() { return world_; }
 
+  // A request to the drill's loopback server: the fake mounted at the first path segment
+  // answers, with the mount prefix taken off; the call is recorded like a program call, as
+  // `HTTP METHOD TARGET`.
+  exec::HttpDispatchResult DispatchHttp(const fakes::HttpRequest& request) override {
+    Interaction call;
+    call.at = Now();
+    call.runbook = current_.runbook;
+    call.step = current_.step;
+    call.sequence = request.sequence;
+    call.argv = {"HTTP", request.method, Scrub(request.target)};
+    call.stdin_data = Scrub(request.body);
+
+    exec::HttpDispatchResult out;
+    const std::string_view path = request.Path();
+    fakes::HttpBackend* backend = nullptr;
+    std::string mount;
+    for (auto& [prefix, candidate] : http_backends_) {
+      if (path == prefix || path.substr(0, prefix.size() + 1) == prefix + "/") {
+        backend = candidate.get();
+        mount = prefix;
+      }
+    }
+    if (backend == nullptr) {
+      out.response.status = 404;
+      out.response.headers = {{"Content-Type", "text/plain; charset=utf-8"}};
+      out.response.body = "rundrill: no fake service is mounted at " + std::string(path) +
+                          " (the fakes are /slack, /pagerduty-events and /pagerduty-api)\n";
+    } else {
+      fakes::HttpRequest inner = request;
+      inner.target = request.target.substr(mount.size());
+      if (inner.target.empty() || inner.target[0] != '/') inner.target = "/" + inner.target;
+      ApplyServiceCredentials();
+      Random rng = CallStream("http" + mount, request.sequence);
+      CallContext context(*this, current_.deadline, rng);
+      out.response = backend->Handle(inner, context);
+      out.stop_step = context.deadline_reached();
+    }
+    call.duration = Now() - call.at;
+    call.stdout_data = Scrub(out.response.body);
+    call.exit_code = out.response.status;
+    result_.transcript.push_back(std::move(call));
+    return out;
+  }
+
+  // A stream per call, keyed by where the call stands, so adding a step or a call does not
+  // shift the draws of every later one.
+  Random CallStream(const std::string& backend, uint64_t sequence) const {
+    return rng_.Split(backend + "/" + current_.runbook + "/" + current_.step + "/" +
+                      std::to_string(current_.attempt) + "/" + std::to_string(sequence));
+  }
+
+  // The scenario's credential faults, as the services see them at this moment.
+  void ApplyServiceCredentials() {
+    const auto& access = world_.access();
+    for (auto& [prefix, backend] : http_backends_) {
+      if (prefix == "/slack") {
+        static_cast<fakes::SlackBackend&>(*backend).SetTokenState(
+            access.Credential(model::CredentialSpec::Kind::kSlackToken, "", Now()));
+      }
+    }
+    const world::CredentialState pd =
+        access.Credential(model::CredentialSpec::Kind::kPagerDutyToken, "", Now());
+    for (const auto& token : scenario_.world.pagerduty.api_tokens) {
+      world_.pagerduty().SetCredentialState(token, pd);
+    }
+    for (const auto& service : scenario_.world.pagerduty.services) {
+      for (const auto& key : service.integration_keys) {
+        world_.pagerduty().SetCredentialState(key, pd);
+      }
+    }
+  }
+
   exec::DispatchResult Dispatch(const fakes::CommandRequest& request) override {
     Interaction call;
     call.at = Now();
@@ -282,11 +362,7 @@ class Drill : public exec::CommandDispatcher {
           "rundrill: '" + program + "' is not modelled; add a stub in the scenario\n";
       out.response.exit_code = 127;
     } else {
-      // A stream per call, keyed by where the call stands, so adding a step or a call does
-      // not shift the draws of every later one.
-      Random rng =
-          rng_.Split("backend/" + program + "/" + current_.runbook + "/" + current_.step + "/" +
-                     std::to_string(current_.attempt) + "/" + std::to_string(request.sequence));
+      Random rng = CallStream("backend/" + program, request.sequence);
       CallContext context(*this, current_.deadline, rng);
       out.response = backend->Handle(request, context);
       out.stop_step = context.deadline_reached();
@@ -606,6 +682,26 @@ class Drill : public exec::CommandDispatcher {
   }
 
   std::map<std::string, std::string> BaseEnvironment() const {
+    const std::string base = host_->HttpBaseUrl();
+    if (!base.empty()) {
+      const model::SlackSpec& slack = scenario_.world.slack;
+      std::map<std::string, std::string> env = {
+          {"SLACK_WEBHOOK_URL",
+           base + "/slack/services/T0RUNDRILL/B0RUNDRILL/" + slack.webhook_secret},
+          {"SLACK_API_URL", base + "/slack/api"},
+          {"SLACK_BOT_TOKEN", slack.bot_token},
+          {"PAGERDUTY_EVENTS_URL", base + "/pagerduty-events/v2/enqueue"},
+          {"PAGERDUTY_API_URL", base + "/pagerduty-api"},
+          {"RUNDRILL_SCENARIO", scenario_.name},
+      };
+      const model::PagerDutySpec& pd = scenario_.world.pagerduty;
+      if (!pd.services.empty() && !pd.services[0].integration_keys.empty()) {
+        env["PAGERDUTY_ROUTING_KEY"] = pd.services[0].integration_keys[0];
+      }
+      if (!pd.api_tokens.empty()) env["PAGERDUTY_API_TOKEN"] = pd.api_tokens[0];
+      if (!pd.users.empty()) env["PAGERDUTY_FROM"] = pd.users[0].email;
+      return env;
+    }
     std::map<std::string, std::string> env = kServiceUrls;
     env["RUNDRILL_SCENARIO"] = scenario_.name;
     return env;
@@ -968,6 +1064,7 @@ class Drill : public exec::CommandDispatcher {
   Scheduler scheduler_;
   Random rng_;
   std::vector<std::unique_ptr<fakes::CommandBackend>> backends_;
+  std::vector<std::pair<std::string, std::unique_ptr<fakes::HttpBackend>>> http_backends_;
   std::unique_ptr<exec::StepHost> host_;
   std::vector<ActiveAlert> alerts_;
   alerting::RuleEvaluator rules_;

@@ -10,6 +10,9 @@
 #include "simulator/model/alert_rule.h"
 #include "simulator/model/fault.h"
 #include "simulator/model/infra.h"
+#include "simulator/model/pagerduty.h"
+#include "simulator/model/service_defaults.h"
+#include "simulator/model/slack.h"
 #include "simulator/model/source_mark.h"
 #include "simulator/model/stub.h"
 
@@ -58,6 +61,10 @@ struct WorldSpec {
   std::vector<DatabaseSpec> databases;
   std::vector<ServiceSpec> services;
   std::vector<CredentialSpec> credentials;
+  // Until scenarios can describe them, every drill gets the default workspace and account
+  // (service_defaults.h): the #incidents channel behind the webhook, one on-call chain.
+  SlackSpec slack = DefaultSlackSpec();
+  PagerDutySpec pagerduty = DefaultPagerDutySpec();
 };
 
 // A predicate on the final state of a deployment, used by `expect` and by an alert's

@@ -9,6 +9,8 @@
 #include "simulator/world/db/database_world.h"
 #include "simulator/world/host/host_world.h"
 #include "simulator/world/kube/kube_world.h"
+#include "simulator/world/pagerduty/pagerduty_world.h"
+#include "simulator/world/slack/slack_world.h"
 
 namespace rundrill::world {
 
@@ -17,7 +19,12 @@ namespace rundrill::world {
 class World {
  public:
   World(uint64_t seed, Epoch epoch)
-      : kube_(seed, epoch), hosts_(epoch), databases_(epoch), access_(epoch) {}
+      : kube_(seed, epoch),
+        hosts_(epoch),
+        databases_(epoch),
+        access_(epoch),
+        slack_(epoch),
+        pagerduty_(seed, epoch) {}
 
   // Sets up every part at time 0 from the scenario's world.
   Status Build(const model::WorldSpec& spec) {
@@ -25,6 +32,8 @@ class World {
     if (Status s = hosts_.Build(spec.hosts); !s.ok()) return s;
     if (Status s = databases_.Build(spec.databases); !s.ok()) return s;
     access_.Build(spec.credentials);
+    if (Status s = slack_.Build(spec.slack); !s.ok()) return s;
+    if (Status s = pagerduty_.Build(spec.pagerduty); !s.ok()) return s;
     services_ = spec.services;
     return Status::Ok();
   }
@@ -37,6 +46,10 @@ class World {
   const DatabaseWorld& databases() const { return databases_; }
   AccessWorld& access() { return access_; }
   const AccessWorld& access() const { return access_; }
+  SlackWorld& slack() { return slack_; }
+  const SlackWorld& slack() const { return slack_; }
+  PagerDutyWorld& pagerduty() { return pagerduty_; }
+  const PagerDutyWorld& pagerduty() const { return pagerduty_; }
   const std::vector<model::ServiceSpec>& services() const { return services_; }
 
   SimTime Now() const { return kube_.Now(); }
@@ -47,14 +60,15 @@ class World {
     kube_.AdvanceTo(t);
     hosts_.AdvanceTo(t);
     databases_.AdvanceTo(t);
+    pagerduty_.AdvanceTo(t);
   }
 
   // The whole state as JSON with sorted keys, for results and diffs.
   nlohmann::json Snapshot() const {
-    return nlohmann::json{{"kubernetes", kube_.Snapshot()},
-                          {"hosts", hosts_.Snapshot()},
-                          {"databases", databases_.Snapshot()},
-                          {"access", access_.Snapshot(Now())}};
+    return nlohmann::json{
+        {"kubernetes", kube_.Snapshot()},     {"hosts", hosts_.Snapshot()},
+        {"databases", databases_.Snapshot()}, {"access", access_.Snapshot(Now())},
+        {"slack", slack_.Snapshot()},         {"pagerduty", pagerduty_.Snapshot()}};
   }
 
  private:
@@ -62,6 +76,8 @@ class World {
   HostWorld hosts_;
   DatabaseWorld databases_;
   AccessWorld access_;
+  SlackWorld slack_;
+  PagerDutyWorld pagerduty_;
   std::vector<model::ServiceSpec> services_;
 };
 

@@ -442,6 +442,52 @@ TEST(DrillIntegrationTest, CliValidateReportsEveryErrorWithExitCode2) {
                 "3 errors\n");
 }
 
+// Steps reach the Slack and PagerDuty fakes through real HTTP on loopback, with the keys
+// their environment carries; what they post lands in the simulated world.
+TEST(DrillIntegrationTest, StepsPostToSlackAndPageThroughTheLoopbackFakes) {
+  const auto runbook = ParseRunbookText(R"(apiVersion: rundrill/v1
+kind: Runbook
+metadata: {name: announce}
+trigger: {alertname: HighErrorRate}
+steps:
+  - id: post
+    type: notify
+    run: >
+      curl -fsS -X POST -H 'Content-type: application/json'
+      --data '{"text": "api is failing"}' "$SLACK_WEBHOOK_URL"
+  - id: page
+    type: action
+    run: |
+      python3 - <<'PY'
+      import json, os, urllib.request
+      body = {"routing_key": os.environ["PAGERDUTY_ROUTING_KEY"], "event_action": "trigger",
+              "dedup_key": "api-errors",
+              "payload": {"summary": "api failing", "source": "api", "severity": "critical"}}
+      req = urllib.request.Request(os.environ["PAGERDUTY_EVENTS_URL"], method="POST",
+                                   data=json.dumps(body).encode(),
+                                   headers={"Content-Type": "application/json"})
+      for _ in range(2):  # the same dedup key twice: one incident
+          with urllib.request.urlopen(req, timeout=5) as resp:
+              print(resp.status, json.load(resp)["status"])
+      PY
+)");
+  auto result =
+      drill::RunDrill(LoadScenario("scenarios/bad-deploy-crashloop.yaml"), {runbook}, Options(7));
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  const drill::StepRecord* post = FindStep(*result, "post");
+  const drill::StepRecord* page = FindStep(*result, "page");
+  ASSERT_TRUE(post && page);
+  EXPECT_EQ(post->outcome, drill::StepOutcome::kSucceeded) << Describe(*result);
+  EXPECT_EQ(post->attempts[0].stdout_data, "ok");
+  EXPECT_EQ(page->attempts[0].stdout_data, "202 success\n202 success\n") << Describe(*result);
+  const auto& world = result->final_world;
+  ASSERT_TRUE(world.at("slack").contains("incidents"));
+  const auto& messages = world.at("slack").at("incidents").at("messages");
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].at("text"), "api is failing");
+  EXPECT_EQ(world.at("pagerduty").at("incidents").size(), 1u);
+}
+
 TEST(DrillIntegrationTest, CliExecRunsACommandInTheWorld) {
   auto exec = RunTool("exec " + kSource +
                       "/scenarios/bad-deploy-crashloop.yaml --at 5m --transcript -- kubectl get "
