@@ -84,13 +84,17 @@ std::optional<model::Scenario> ScenarioReader::Read(const YAML::Node& root_node)
 void ScenarioReader::ReadWorld(MapReader& root, model::WorldSpec* world) {
   std::optional<YAML::Node> node = root.Map("world");
   if (!node) return;
-  MapReader m(r_, *node, "world", {"kubernetes", "hosts", "databases", "services", "credentials"});
+  MapReader m(
+      r_, *node, "world",
+      {"kubernetes", "hosts", "databases", "services", "credentials", "slack", "pagerduty"});
   if (m.Has("kubernetes")) ReadKubernetes(m.Get("kubernetes"), &world->kubernetes);
   cluster_ = world->kubernetes.cluster;
   if (m.Has("hosts")) ReadHosts(m.Get("hosts"), &world->hosts);
   if (m.Has("databases")) ReadDatabases(m.Get("databases"), &world->databases);
   if (m.Has("services")) ReadServices(m.Get("services"), world->databases, &world->services);
   if (m.Has("credentials")) ReadCredentials(m.Get("credentials"), &world->credentials);
+  if (m.Has("slack")) ReadSlack(m.Get("slack"), &world->slack);
+  if (m.Has("pagerduty")) ReadPagerDuty(m.Get("pagerduty"), &world->pagerduty);
 }
 
 bool ScenarioReader::NamespaceDeclared(const std::string& ns) const {

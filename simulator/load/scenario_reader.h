@@ -2,7 +2,8 @@
 
 // Internal to the scenario loader: the one reader object whose parts live in
 // scenario_loader.cc (top level, Kubernetes, timeline, expect), infra_reader.cc (hosts,
-// databases, services, credentials), fault_reader.cc (faults in the timeline),
+// databases, services, credentials), chat_reader.cc (Slack and PagerDuty),
+// fault_reader.cc (faults in the timeline),
 // alerting_reader.cc (alert rules and every selector or expression a scenario writes) and
 // stub_reader.cc (stubs).
 //
@@ -115,6 +116,28 @@ class ScenarioReader {
   bool CheckHostService(const Field& f, const std::string& host, const std::string& service);
   bool CheckDeclared(const model::SourceMark& mark, std::string_view what, const std::string& name,
                      const std::vector<std::string>& declared);
+
+  // ---- chat_reader.cc
+  // Each replaces the default workspace or account with the one the scenario declares.
+  void ReadSlack(const Field& f, model::SlackSpec* slack);
+  void ReadSlackChannel(const Field& f, model::SlackChannelSpec* channel,
+                        model::SourceMark* id_mark);
+  void ReadPagerDuty(const Field& f, model::PagerDutySpec* pd);
+  void ReadPagerDutyUser(const Field& f, model::PagerDutyUserSpec* user,
+                         model::SourceMark* email_mark);
+  void ReadEscalationPolicy(const Field& f, const std::vector<std::string>& users,
+                            model::PagerDutyEscalationPolicySpec* policy);
+  void ReadEscalationRule(const Field& f, const std::vector<std::string>& users,
+                          model::PagerDutyEscalationRuleSpec* rule);
+  void ReadPagerDutyService(const Field& f, const std::vector<std::string>& policies,
+                            model::PagerDutyServiceSpec* service, model::SourceMark* key_mark);
+  void ReadResponder(const Field& f, const std::vector<std::string>& users,
+                     model::PagerDutyResponderSpec* responder);
+  // A PagerDuty id ("id" of a user, policy or service), when given: 7 upper-case letters or
+  // digits.
+  std::optional<std::string> ReadPagerDutyId(MapReader& m, std::string_view what);
+  // A timeout that `none` disables; otherwise a duration longer than 0s.
+  void ReadTimeout(MapReader& m, std::string_view key, std::optional<SimDuration>* out);
 
   // ---- fault_reader.cc
   void ReadFault(const std::string& kind, const Field& f, EventRecord* rec);
