@@ -6,36 +6,6 @@
 namespace rundrill::fakes::ssh {
 namespace {
 
-struct Civil {
-  int64_t year;
-  unsigned month, day, hour, minute, second, weekday;
-};
-
-// After Howard Hinnant's public-domain days-to-civil algorithm.
-Civil CivilFromUnix(int64_t seconds) {
-  int64_t days = seconds / 86400;
-  int64_t rem = seconds % 86400;
-  if (rem < 0) {
-    rem += 86400;
-    --days;
-  }
-  const int64_t z = days + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  Civil c;
-  c.day = doy - (153 * mp + 2) / 5 + 1;
-  c.month = mp < 10 ? mp + 3 : mp - 9;
-  c.year = static_cast<int64_t>(yoe) + era * 400 + (c.month <= 2);
-  c.hour = static_cast<unsigned>(rem / 3600);
-  c.minute = static_cast<unsigned>(rem % 3600 / 60);
-  c.second = static_cast<unsigned>(rem % 60);
-  c.weekday = static_cast<unsigned>(((days % 7) + 7 + 4) % 7);  // 1970-01-01 was a Thursday
-  return c;
-}
-
 Civil CivilAt(const Epoch& epoch, SimTime t) {
   int64_t ms = epoch.unix_seconds * 1000 + t.count();
   int64_t s = ms / 1000;

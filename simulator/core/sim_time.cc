@@ -30,10 +30,7 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
-struct Civil {
-  int64_t year;
-  unsigned month, day, hour, minute, second, weekday;
-};
+}  // namespace
 
 Civil CivilFromUnix(int64_t seconds) {
   int64_t days = seconds / 86400;
@@ -59,8 +56,6 @@ Civil CivilFromUnix(int64_t seconds) {
   c.weekday = static_cast<unsigned>(((days % 7) + 7 + 4) % 7);
   return c;
 }
-
-}  // namespace
 
 std::optional<SimDuration> ParseDuration(std::string_view text) {
   if (text.empty()) return std::nullopt;

@@ -25,6 +25,15 @@ std::string FormatClock(SimTime t);
 
 // A fixed civil instant the scenario's time 0 maps to (seconds since the Unix epoch, UTC),
 // used only to render timestamps the way real tools show them.
+// A UTC calendar date and time of day, from seconds since the Unix epoch (proleptic
+// Gregorian; after Howard Hinnant's public-domain days-to-civil algorithm).
+struct Civil {
+  int64_t year;
+  unsigned month, day, hour, minute, second;
+  unsigned weekday;  // 0 = Sunday
+};
+Civil CivilFromUnix(int64_t seconds);
+
 struct Epoch {
   int64_t unix_seconds = 1767225600;  // 2026-01-01T00:00:00Z
 

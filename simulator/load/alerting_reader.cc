@@ -7,6 +7,7 @@
 #include "simulator/load/scenario_reader.h"
 #include "simulator/load/spelling.h"
 #include "simulator/model/metric_catalog.h"
+#include "simulator/text/series_selector.h"
 
 namespace rundrill::load {
 namespace {
@@ -66,30 +67,6 @@ std::vector<std::string> CatalogNames() {
   return names;
 }
 
-// Where the hole opened at `open` ends (just past its "}}"), or npos.
-size_t HoleEnd(std::string_view text, size_t open) {
-  int depth = 0;
-  bool quoted = false;
-  for (size_t i = open + 2; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == '{') {
-      ++depth;
-    } else if (c == '}') {
-      if (depth == 0) return i + 1 < text.size() && text[i + 1] == '}' ? i + 2 : std::string::npos;
-      --depth;
-    }
-  }
-  return std::string::npos;
-}
-
 }  // namespace
 
 std::vector<TemplateHole> FindTemplateHoles(std::string_view text,
@@ -99,7 +76,7 @@ std::vector<TemplateHole> FindTemplateHoles(std::string_view text,
   while (true) {
     const size_t open = text.find("{{", from);
     if (open == std::string_view::npos) break;
-    const size_t end = HoleEnd(text, open);
+    const size_t end = text::TemplateHoleEnd(text, open);
     if (end == std::string_view::npos) {
       *unclosed = open;
       break;

@@ -214,6 +214,29 @@ bool Compare(double value, model::Comparison comparison, double threshold) {
   return false;
 }
 
+size_t TemplateHoleEnd(std::string_view text, size_t open) {
+  int depth = 0;
+  bool quoted = false;
+  for (size_t i = open + 2; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == '{') {
+      ++depth;
+    } else if (c == '}') {
+      if (depth == 0) return i + 1 < text.size() && text[i + 1] == '}' ? i + 2 : std::string::npos;
+      --depth;
+    }
+  }
+  return std::string::npos;
+}
+
 std::string SelectorText(const model::SeriesSelector& selector) {
   std::string out = selector.metric;
   if (selector.matchers.empty()) return out;

@@ -43,6 +43,11 @@ ParsedExpression ParseAlertExpression(std::string_view text);
 std::string_view ComparisonText(model::Comparison comparison);
 bool Compare(double value, model::Comparison comparison, double threshold);
 
+// In a template text, where the `{{` hole opened at `open` ends (the offset just past its
+// `}}`), or npos. A selector has braces and quoted values of its own, so
+// `{{ m{a="}}"} }}` closes on the last pair.
+size_t TemplateHoleEnd(std::string_view text, size_t open);
+
 // The selector written back in canonical form: `metric{a="x",b!="y"}`.
 std::string SelectorText(const model::SeriesSelector& selector);
 

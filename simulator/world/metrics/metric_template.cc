@@ -15,31 +15,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// Where the hole opened at `open` ends (the offset just past its `}}`), or npos. A selector
-// has braces and quoted values of its own, so `{{ m{a="}}"}}}` must close on the last pair.
-size_t HoleEnd(std::string_view text, size_t open) {
-  int depth = 0;
-  bool quoted = false;
-  for (size_t i = open + 2; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == '{') {
-      ++depth;
-    } else if (c == '}') {
-      if (depth == 0) return i + 1 < text.size() && text[i + 1] == '}' ? i + 2 : std::string::npos;
-      --depth;
-    }
-  }
-  return std::string::npos;
-}
-
 Status CheckAgainstCatalog(const std::string& hole, const model::SeriesSelector& selector) {
   const model::MetricInfo* info = model::FindMetric(selector.metric);
   if (!info) return Status::InvalidInput(hole + ": unknown metric \"" + selector.metric + "\"");
@@ -100,7 +75,7 @@ StatusOr<MetricTemplate> ParseMetricTemplate(std::string_view text) {
       out.parts.push_back(
           {TemplatePart::Kind::kText, std::string(text.substr(pos, open - pos)), 0, {}});
     }
-    const size_t end = HoleEnd(text, open);
+    const size_t end = text::TemplateHoleEnd(text, open);
     if (end == std::string_view::npos) {
       const std::string_view rest = text.substr(open, 40);
       return Status::InvalidInput("unterminated {{ at \"" + std::string(rest) +
