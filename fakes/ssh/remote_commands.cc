@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "fakes/ssh/remote_formats.h"
@@ -99,40 +100,53 @@ size_t CountEntries(RemoteSession& s, const std::string& path) {
   return walk.ok() ? walk->size() : 1;
 }
 
-// ------------------------------------------------------------------------------- df
+// Boolean flags as GNU tools take them (`-hP`, `--human-readable`, `--` ends options);
+// other arguments go to `operands`. Returns the first flag not listed (`--inodes`, `-i`).
+struct BoolFlag {
+  char short_name;
+  const char* long_name;
+  bool* value;
+};
 
-int RunDf(RemoteSession& s, const Args& a) {
-  bool human = false, posix = false, type = false, options_done = false;
-  Args paths;
+std::optional<std::string> ParseFlags(const Args& a, const std::vector<BoolFlag>& flags,
+                                      Args* operands) {
+  bool options_done = false;
   for (size_t i = 1; i < a.size(); ++i) {
     const std::string& arg = a[i];
     if (!options_done && arg == "--") {
       options_done = true;
     } else if (!options_done && arg.size() > 1 && arg[0] == '-') {
-      if (arg == "--human-readable") {
-        human = true;
-      } else if (arg == "--portability") {
-        posix = true;
-      } else if (arg == "--print-type") {
-        type = true;
-      } else if (arg[1] == '-') {
-        return s.NotModelled("'df " + arg + "'");
-      } else {
-        for (size_t j = 1; j < arg.size(); ++j) {
-          if (arg[j] == 'h') {
-            human = true;
-          } else if (arg[j] == 'P') {
-            posix = true;
-          } else if (arg[j] == 'T') {
-            type = true;
-          } else {
-            return s.NotModelled(std::string("'df -") + arg[j] + "'");
-          }
-        }
+      if (arg[1] == '-') {
+        auto it = std::find_if(flags.begin(), flags.end(),
+                               [&](const BoolFlag& f) { return arg == f.long_name; });
+        if (it == flags.end()) return arg;
+        *it->value = true;
+        continue;
+      }
+      for (size_t j = 1; j < arg.size(); ++j) {
+        auto it = std::find_if(flags.begin(), flags.end(),
+                               [&](const BoolFlag& f) { return arg[j] == f.short_name; });
+        if (it == flags.end()) return std::string("-") + arg[j];
+        *it->value = true;
       }
     } else {
-      paths.push_back(arg);
+      operands->push_back(arg);
     }
+  }
+  return std::nullopt;
+}
+
+// ------------------------------------------------------------------------------- df
+
+int RunDf(RemoteSession& s, const Args& a) {
+  bool human = false, posix = false, type = false;
+  Args paths;
+  if (std::optional<std::string> unknown = ParseFlags(a,
+                                                      {{'h', "--human-readable", &human},
+                                                       {'P', "--portability", &posix},
+                                                       {'T', "--print-type", &type}},
+                                                      &paths)) {
+    return s.NotModelled("'df " + *unknown + "'");
   }
   if (!s.Spend(s.options().command_cost)) return s.stop_code();
   int rc = 0;
@@ -212,33 +226,11 @@ int RunDf(RemoteSession& s, const Args& a) {
 // ------------------------------------------------------------------------------- du
 
 int RunDu(RemoteSession& s, const Args& a) {
-  bool human = false, summarize = false, options_done = false;
+  bool human = false, summarize = false;
   Args paths;
-  for (size_t i = 1; i < a.size(); ++i) {
-    const std::string& arg = a[i];
-    if (!options_done && arg == "--") {
-      options_done = true;
-    } else if (!options_done && arg.size() > 1 && arg[0] == '-') {
-      if (arg == "--human-readable") {
-        human = true;
-      } else if (arg == "--summarize") {
-        summarize = true;
-      } else if (arg[1] == '-') {
-        return s.NotModelled("'du " + arg + "'");
-      } else {
-        for (size_t j = 1; j < arg.size(); ++j) {
-          if (arg[j] == 'h') {
-            human = true;
-          } else if (arg[j] == 's') {
-            summarize = true;
-          } else {
-            return s.NotModelled(std::string("'du -") + arg[j] + "'");
-          }
-        }
-      }
-    } else {
-      paths.push_back(arg);
-    }
+  if (std::optional<std::string> unknown = ParseFlags(
+          a, {{'h', "--human-readable", &human}, {'s', "--summarize", &summarize}}, &paths)) {
+    return s.NotModelled("'du " + *unknown + "'");
   }
   if (!summarize) return s.NotModelled("'du' without -s");
   if (paths.empty()) return s.NotModelled("'du -s' without a path (the login directory)");

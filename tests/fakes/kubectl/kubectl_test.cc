@@ -13,6 +13,7 @@
 #include "fakes/kubectl/kubectl_backend.h"
 #include "fakes/kubectl/tab_writer.h"
 #include "simulator/world/world.h"
+#include "tests/fakes/test_context.h"
 
 // Golden files live in tests/fakes/kubectl/golden/. To approve new output, run with
 // RUNDRILL_UPDATE_GOLDEN=1 and read every changed file against backends.md section A.
@@ -20,33 +21,13 @@
 namespace rundrill::fakes {
 namespace {
 
-constexpr SimTime Seconds(int64_t s) { return SimTime(s * 1000); }
-
-// A drill's context in miniature: owns the world and moves it forward; refuses to go past
-// the horizon (as a step's deadline would).
-class TestContext : public SimContext {
+class TestContext : public testing::TestContext {
  public:
   explicit TestContext(uint64_t seed)
-      : world_(seed, Epoch{}), rng_(Random(seed).Split("kubectl")) {}
-
-  SimTime Now() const override { return world_.kube().Now(); }
-  bool AdvanceTo(SimTime t) override {
-    if (t > horizon) {
-      world_.AdvanceTo(horizon);
-      return false;
-    }
-    world_.AdvanceTo(t);
-    return true;
-  }
-  world::World& World() override { return world_; }
-  Random& Rng() override { return rng_; }
-
-  SimTime horizon = Seconds(86400);
-
- private:
-  world::World world_;
-  Random rng_;
+      : testing::TestContext(seed, "kubectl", SimTime(86400 * 1000)) {}
 };
+
+constexpr SimTime Seconds(int64_t s) { return SimTime(s * 1000); }
 
 model::KubernetesSpec TestSpec() {
   model::KubernetesSpec spec;

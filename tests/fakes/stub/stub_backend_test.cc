@@ -6,37 +6,18 @@
 #include <vector>
 
 #include "simulator/world/world.h"
+#include "tests/fakes/test_context.h"
 
 namespace rundrill::fakes {
 namespace {
 
+class TestContext : public testing::TestContext {
+ public:
+  TestContext() : testing::TestContext(3, "psql", SimTime(3600 * 1000)) {}
+};
+
 constexpr SimTime Seconds(int64_t s) { return SimTime(s * 1000); }
 constexpr int64_t kBigLog = int64_t{5} << 30;
-
-// A drill's context in miniature: owns the world and refuses to go past `horizon`, as a
-// step's deadline would.
-class TestContext : public SimContext {
- public:
-  TestContext() : world_(3, Epoch{}), rng_(Random(3).Split("psql")) {}
-
-  SimTime Now() const override { return world_.Now(); }
-  bool AdvanceTo(SimTime t) override {
-    if (t > horizon) {
-      world_.AdvanceTo(horizon);
-      return false;
-    }
-    world_.AdvanceTo(t);
-    return true;
-  }
-  world::World& World() override { return world_; }
-  Random& Rng() override { return rng_; }
-
-  SimTime horizon = Seconds(3600);
-
- private:
-  world::World world_;
-  Random rng_;
-};
 
 model::WorldSpec TestWorld() {
   model::WorldSpec spec;
