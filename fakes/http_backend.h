@@ -19,6 +19,9 @@ struct HttpRequest {
   std::string target;  // path and query, as sent: "/api/chat.postMessage?x=1"
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
+  // Which of the drill's HTTP services (one loopback listener each) received the request:
+  // "slack", "pagerduty-events", "pagerduty-api" (filled in by the runner).
+  std::string service;
   std::string step_id;    // which runbook step made the call (filled in by the runner)
   uint64_t sequence = 0;  // order among all of the step's calls, programs and HTTP alike
 
@@ -38,8 +41,20 @@ struct HttpResponse {
   std::string body;
 };
 
-// One fake service behind the drill's loopback HTTP server. The server picks the backend by
-// the first path segment it is mounted at ("/slack", "/pagerduty-events", ...).
+// The drill's HTTP services. Each has its own loopback listener, so a fault can take one
+// service off the network (its port refuses connections) while the others stay up, and
+// each backend sees paths exactly as the real service does ("/v2/enqueue", not a prefix).
+inline constexpr std::string_view kSlackService = "slack";
+inline constexpr std::string_view kPagerDutyEventsService = "pagerduty-events";
+inline constexpr std::string_view kPagerDutyApiService = "pagerduty-api";
+
+inline std::vector<std::string> DrillHttpServices() {
+  return {std::string(kSlackService), std::string(kPagerDutyEventsService),
+          std::string(kPagerDutyApiService)};
+}
+
+// One fake service, mounted on its own listener: `request.target` is the path and query the
+// client sent, unchanged.
 class HttpBackend {
  public:
   virtual ~HttpBackend() = default;

@@ -150,6 +150,11 @@ std::string RenderMarkdown(const drill::DrillResult& r) {
          << ") — " << OutcomeMark(step.outcome) << "\n\n";
       if (step.name != step.id) md << step.name << "\n\n";
       md << Fenced(step.command, "sh");
+      if (step.approval) {
+        const auto& a = *step.approval;
+        md << "\nApproval asked in " << a.channel << " at " << FormatClock(a.requested_at) << ": **"
+           << a.decision << "** at " << FormatClock(a.decided_at) << " (" << a.detail << ")\n";
+      }
       if (step.outcome == drill::StepOutcome::kSkipped) {
         md << "\n" << step.reason << "\n\n";
         continue;

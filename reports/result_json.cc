@@ -42,6 +42,16 @@ json StepToJson(const drill::StepRecord& step) {
   if (step.capture_name) {
     out["capture"] = json{{"name", *step.capture_name}, {"value", *step.capture_value}};
   }
+  if (step.approval) {
+    const auto& a = *step.approval;
+    out["approval"] = json{{"channel", a.channel},
+                           {"ts", a.ts},
+                           {"requested_at", Time(a.requested_at)},
+                           {"decided_at", Time(a.decided_at)},
+                           {"decision", a.decision},
+                           {"by", a.by},
+                           {"detail", a.detail}};
+  }
   return out;
 }
 

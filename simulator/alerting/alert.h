@@ -4,9 +4,11 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "simulator/core/sim_time.h"
+#include "simulator/core/status.h"
 
 namespace rundrill::alerting {
 
@@ -41,5 +43,16 @@ struct AlertSource {
 nlohmann::ordered_json AlertmanagerPayload(const std::vector<Alert>& alerts,
                                            const std::vector<std::string>& group_by,
                                            const Epoch& epoch, const AlertSource& source);
+
+// Reads a webhook body as Alertmanager posts it (payload version "4") back into its alerts,
+// in payload order, so that what a real Alertmanager sends can be routed like the drill's
+// own alerts. A "resolved" alert gets `ends_at` from its endsAt; a "firing" one has none
+// (Alertmanager hides a future endsAt). Times are relative to `epoch`, to the millisecond.
+// Fields rundrill does not use (groupKey, receiver, fingerprint, …) are not checked.
+// Anything else that is not such a body (not JSON, another version, an alert without labels
+// or alertname, a value of the wrong type, a timestamp that is not RFC 3339) is
+// Status::InvalidInput with a message naming the field: `alerts[0].labels: must be an object
+// of strings, got a number`.
+StatusOr<std::vector<Alert>> ParseAlertmanagerPayload(std::string_view json, const Epoch& epoch);
 
 }  // namespace rundrill::alerting

@@ -8,6 +8,7 @@
 #include <ostream>
 
 #include "reports/markdown_report.h"
+#include "reports/postmortem.h"
 #include "reports/result_json.h"
 #include "simulator/drill/drill.h"
 #include "simulator/load/loader.h"
@@ -139,9 +140,21 @@ int Run(const RunOptions& options, Io io) {
   }
   const fs::path json_path = fs::path(options.out_dir) / "result.json";
   const fs::path report_path = fs::path(options.out_dir) / "report.md";
+  const fs::path postmortem_path = fs::path(options.out_dir) / "postmortem.md";
+  const bool incident = reports::HasIncident(*result);
+  // An earlier run's post-mortem goes first, so the folder never pairs it with this run's
+  // result, not even while the new files are being written.
+  fs::remove(postmortem_path, ec);
+  if (ec) {
+    io.err << "rundrill: cannot remove " << postmortem_path.string() << ": " << ec.message()
+           << "\n";
+    return kExitInternal;
+  }
   std::string write_error;
   if (!WriteFileAtomically(json_path, reports::RenderResultJson(*result), &write_error) ||
-      !WriteFileAtomically(report_path, reports::RenderMarkdown(*result), &write_error)) {
+      !WriteFileAtomically(report_path, reports::RenderMarkdown(*result), &write_error) ||
+      (incident &&
+       !WriteFileAtomically(postmortem_path, reports::RenderPostmortem(*result), &write_error))) {
     io.err << "rundrill: " << write_error << "\n";
     return kExitInternal;
   }
@@ -169,6 +182,7 @@ int Run(const RunOptions& options, Io io) {
          << FigureText(r.figures.time_to_mitigate) << ", to resolve "
          << FigureText(r.figures.time_to_resolve) << " (virtual)\n";
   io.out << "report: " << report_path.string() << "\n";
+  if (incident) io.out << "postmortem: " << postmortem_path.string() << "\n";
   io.out << "result: " << json_path.string() << "\n";
   if (!r.passed) io.out << "reproduce: " << r.reproduce << "\n";
   return r.passed ? kExitPassed : kExitFailed;

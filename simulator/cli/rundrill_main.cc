@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
                       "Runbook file (repeatable); default: every runbook in --runbooks");
   run_cmd->add_option("--runbooks", run.runbooks_dir, "Folder of runbooks")->capture_default_str();
   run_cmd->add_option("--seed", run.seed, "Seed (default: the scenario's, else 1)");
-  run_cmd->add_option("--out", run.out_dir, "Where result.json and report.md go")
+  run_cmd->add_option("--out", run.out_dir, "Where result.json, report.md and postmortem.md go")
       ->capture_default_str();
   run_cmd
       ->add_option("--wall-limit", run_wall_limit, "Real time a step may go without calling a fake")

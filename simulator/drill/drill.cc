@@ -18,6 +18,7 @@
 #include "simulator/alerting/rule_evaluator.h"
 #include "simulator/core/random.h"
 #include "simulator/core/scheduler.h"
+#include "simulator/drill/builtin_steps.h"
 #include "simulator/drill/condition_eval.h"
 #include "simulator/drill/expectations.h"
 #include "simulator/drill/step_verdict.h"
@@ -154,7 +155,7 @@ class CallContext : public fakes::SimContext {
   bool deadline_reached_ = false;
 };
 
-class Drill : public exec::CommandDispatcher {
+class Drill : public exec::CommandDispatcher, public BuiltinHost {
  public:
   Drill(const model::Scenario& scenario, std::vector<model::Runbook> runbooks,
         const DrillOptions& options)
@@ -173,16 +174,22 @@ class Drill : public exec::CommandDispatcher {
     backends_.push_back(std::make_unique<fakes::KubectlBackend>());
     backends_.push_back(std::make_unique<fakes::SleepBackend>());
     backends_.push_back(std::make_unique<fakes::SshBackend>());
-    http_backends_.push_back({"/slack", std::make_unique<fakes::SlackBackend>(world_.slack())});
+    // Keyed by service name: each service is its own listener of the host.
     http_backends_.push_back(
-        {"/pagerduty-events", std::make_unique<fakes::PagerDutyEventsBackend>(world_.pagerduty())});
-    http_backends_.push_back(
-        {"/pagerduty-api", std::make_unique<fakes::PagerDutyRestBackend>(world_.pagerduty())});
+        {std::string(fakes::kSlackService), std::make_unique<fakes::SlackBackend>(world_.slack())});
+    http_backends_.push_back({std::string(fakes::kPagerDutyEventsService),
+                              std::make_unique<fakes::PagerDutyEventsBackend>(world_.pagerduty())});
+    http_backends_.push_back({std::string(fakes::kPagerDutyApiService),
+                              std::make_unique<fakes::PagerDutyRestBackend>(world_.pagerduty())});
   }
 
   Status Setup() {
     Status built = world_.Build(scenario_.world);
     if (!built.ok()) return built;
+    for (const auto& runbook : runbooks_) {
+      Status checked = CheckBuiltins(runbook, scenario_);
+      if (!checked.ok()) return checked;
+    }
     std::vector<std::string> programs = kShimmedPrograms;
     auto stubs = fakes::CreateStubBackends(scenario_.stubs);
     if (!stubs.ok()) return stubs.status();
@@ -195,7 +202,8 @@ class Drill : public exec::CommandDispatcher {
     }
     std::sort(programs.begin(), programs.end());
     auto host = options_.make_host ? options_.make_host(programs)
-                                   : exec::CreateProcessHost(options_.shim_path, programs);
+                                   : exec::CreateProcessHost(options_.shim_path, programs,
+                                                             fakes::DrillHttpServices());
     if (!host.ok()) return host.status();
     host_ = std::move(*host);
 
@@ -265,53 +273,86 @@ class Drill : public exec::CommandDispatcher {
     }
     world_.AdvanceTo(t);
     scheduler_.RunUntil(t);
+    SyncHttpListeners();
   }
 
-  SimTime Now() const { return scheduler_.Now(); }
-  world::World& World() { return world_; }
+  SimTime Now() const override { return scheduler_.Now(); }
+  world::World& World() override { return world_; }
 
-  // A request to the drill's loopback server: the fake mounted at the first path segment
-  // answers, with the mount prefix taken off; the call is recorded like a program call, as
-  // `HTTP METHOD TARGET`.
+  // ---- BuiltinHost: what the drill's own Slack posts, pages and approvals use.
+
+  bool WaitUntil(SimTime t) override {
+    const SimTime limit = std::min(current_.deadline, scenario_.horizon);
+    if (t > limit) {
+      AdvanceTo(limit);
+      return false;
+    }
+    AdvanceTo(t);
+    return true;
+  }
+  SimTime NextEventTime() const override { return scheduler_.NextTaskTime(); }
+  void Schedule(SimTime at, std::function<void()> task) override {
+    scheduler_.ScheduleAt(at, "builtin", std::move(task));
+  }
+  const model::Scenario& Scenario() const override { return scenario_; }
+  void Note(std::string kind, std::string detail) override {
+    result_.timeline.push_back(TimelineEntry{Now(), std::move(kind), std::move(detail)});
+  }
+
+  // A request from the drill itself, numbered after the step's own calls.
+  ServiceAnswer Call(const std::string& service, fakes::HttpRequest request) override {
+    request.step_id = current_.runbook + "/" + current_.step;
+    request.sequence = ++builtin_sequence_;
+    return CallService(service, std::move(request));
+  }
+
+  // What a request to a fake service came to, as its client sees it: answered (with the
+  // response), refused, or timed out.
+  using HttpOutcome = ServiceAnswer;
+
+  // A request from a step's process to one of the drill's HTTP services (its own loopback
+  // listener; `request.service` says which). It meets the scenario's faults on the
+  // service's endpoint first (see CallService): a refused call resets the connection, one
+  // that times out is held unanswered until the client gives up or the step ends.
   exec::HttpDispatchResult DispatchHttp(const fakes::HttpRequest& request) override {
-    Interaction call;
-    call.at = Now();
-    call.runbook = current_.runbook;
-    call.step = current_.step;
-    call.sequence = request.sequence;
-    call.argv = {"HTTP", request.method, Scrub(request.target)};
-    call.stdin_data = Scrub(request.body);
-
+    bool deadline_reached = false;
+    HttpOutcome outcome = ServeHttp(request, &deadline_reached);
     exec::HttpDispatchResult out;
-    const std::string_view path = request.Path();
-    fakes::HttpBackend* backend = nullptr;
-    std::string mount;
-    for (auto& [prefix, candidate] : http_backends_) {
-      if (path == prefix || path.substr(0, prefix.size() + 1) == prefix + "/") {
-        backend = candidate.get();
-        mount = prefix;
-      }
+    out.stop_step = deadline_reached;
+    switch (outcome.kind) {
+      case HttpOutcome::Kind::kAnswered:
+        out.response = std::move(outcome.response);
+        break;
+      case HttpOutcome::Kind::kRefused:
+        out.disposition = exec::HttpDispatchResult::Disposition::kReset;
+        break;
+      case HttpOutcome::Kind::kTimedOut:
+        out.disposition = exec::HttpDispatchResult::Disposition::kHold;
+        break;
     }
-    if (backend == nullptr) {
-      out.response.status = 404;
-      out.response.headers = {{"Content-Type", "text/plain; charset=utf-8"}};
-      out.response.body = "rundrill: no fake service is mounted at " + std::string(path) +
-                          " (the fakes are /slack, /pagerduty-events and /pagerduty-api)\n";
-    } else {
-      fakes::HttpRequest inner = request;
-      inner.target = request.target.substr(mount.size());
-      if (inner.target.empty() || inner.target[0] != '/') inner.target = "/" + inner.target;
-      ApplyServiceCredentials();
-      Random rng = CallStream("http" + mount, request.sequence);
-      CallContext context(*this, current_.deadline, rng);
-      out.response = backend->Handle(inner, context);
-      out.stop_step = context.deadline_reached();
-    }
-    call.duration = Now() - call.at;
-    call.stdout_data = Scrub(out.response.body);
-    call.exit_code = out.response.status;
-    result_.transcript.push_back(std::move(call));
     return out;
+  }
+
+  // A request the drill makes itself (built-in Slack and PagerDuty steps run in-process),
+  // to `service` ("slack", "pagerduty-events", "pagerduty-api"), with `request.target` the
+  // path on that service and `request.step_id` and `request.sequence` set by the caller. The
+  // same faults apply as to a step's own client, checked in this order:
+  //   - a partition of the endpoint at the call's time: `reject` → refused, `drop` → timed
+  //     out;
+  //   - `add_latency`: virtual time moves by the latency (never past the step's deadline;
+  //     reaching it → timed out), and a partition that began meanwhile counts as above;
+  //   - an injected error (drawn from the call's own stream when the call arrives):
+  //     `refused` → refused, `timeout` → timed out, `server_error` → 500 and `unavailable`
+  //     → 503 with the service's own error body;
+  //   - otherwise the fake answers (and spends its own modelled time).
+  // Timed out means no answer ever came: virtual time has not moved for the wait, which is
+  // the caller's to charge (a step's client waits on its own wall clock). Every call is in
+  // the transcript as `HTTP METHOD TARGET`, exit code the status, or -1 with the reason
+  // when there was no answer.
+  HttpOutcome CallService(const std::string& service, fakes::HttpRequest request) {
+    request.service = service;
+    bool deadline_reached = false;
+    return ServeHttp(request, &deadline_reached);
   }
 
   // A stream per call, keyed by where the call stands, so adding a step or a call does not
@@ -324,8 +365,8 @@ class Drill : public exec::CommandDispatcher {
   // The scenario's credential faults, as the services see them at this moment.
   void ApplyServiceCredentials() {
     const auto& access = world_.access();
-    for (auto& [prefix, backend] : http_backends_) {
-      if (prefix == "/slack") {
+    for (auto& [service, backend] : http_backends_) {
+      if (service == fakes::kSlackService) {
         static_cast<fakes::SlackBackend&>(*backend).SetTokenState(
             access.Credential(model::CredentialSpec::Kind::kSlackToken, "", Now()));
       }
@@ -376,10 +417,6 @@ class Drill : public exec::CommandDispatcher {
   }
 
  private:
-  void Note(std::string kind, std::string detail) {
-    result_.timeline.push_back(TimelineEntry{Now(), std::move(kind), std::move(detail)});
-  }
-
   // Rules are evaluated on a fixed grid (every kEvaluationInterval from time 0), as
   // Prometheus does, but only while some firing alert has a condition to look at.
   void ScheduleEvaluation() {
@@ -454,6 +491,7 @@ class Drill : public exec::CommandDispatcher {
     record.alertname = active.alert.Name();
     record.fingerprint = fingerprint;
     record.labels = spec.labels;
+    record.annotations = spec.annotations;
     record.active_at = Now();
     record.fired_at = Now();
     const std::string payload =
@@ -511,6 +549,7 @@ class Drill : public exec::CommandDispatcher {
         record.alertname = t.alert.Name();
         record.fingerprint = fingerprint;
         record.labels = t.alert.labels;
+        record.annotations = t.alert.annotations;
         record.fired_at = Now();
         record.active_at = t.active_at;
         record.source = "rule: " + t.expr;
@@ -681,30 +720,166 @@ class Drill : public exec::CommandDispatcher {
     }
   }
 
+  // Each service's variables point at its own listener; a service the host does not serve
+  // keeps its closed-port URL (kServiceUrls) and gets no keys.
   std::map<std::string, std::string> BaseEnvironment() const {
-    const std::string base = host_->HttpBaseUrl();
-    if (!base.empty()) {
+    std::map<std::string, std::string> env = kServiceUrls;
+    env["RUNDRILL_SCENARIO"] = scenario_.name;
+    const std::string slack_base = host_->HttpBaseUrl(fakes::kSlackService);
+    if (!slack_base.empty()) {
       const model::SlackSpec& slack = scenario_.world.slack;
-      std::map<std::string, std::string> env = {
-          {"SLACK_WEBHOOK_URL",
-           base + "/slack/services/T0RUNDRILL/B0RUNDRILL/" + slack.webhook_secret},
-          {"SLACK_API_URL", base + "/slack/api"},
-          {"SLACK_BOT_TOKEN", slack.bot_token},
-          {"PAGERDUTY_EVENTS_URL", base + "/pagerduty-events/v2/enqueue"},
-          {"PAGERDUTY_API_URL", base + "/pagerduty-api"},
-          {"RUNDRILL_SCENARIO", scenario_.name},
-      };
-      const model::PagerDutySpec& pd = scenario_.world.pagerduty;
+      env["SLACK_WEBHOOK_URL"] =
+          slack_base + "/services/T0RUNDRILL/B0RUNDRILL/" + slack.webhook_secret;
+      env["SLACK_API_URL"] = slack_base + "/api";
+      env["SLACK_BOT_TOKEN"] = slack.bot_token;
+    }
+    const model::PagerDutySpec& pd = scenario_.world.pagerduty;
+    const std::string events_base = host_->HttpBaseUrl(fakes::kPagerDutyEventsService);
+    if (!events_base.empty()) {
+      env["PAGERDUTY_EVENTS_URL"] = events_base + "/v2/enqueue";
       if (!pd.services.empty() && !pd.services[0].integration_keys.empty()) {
         env["PAGERDUTY_ROUTING_KEY"] = pd.services[0].integration_keys[0];
       }
+    }
+    const std::string api_base = host_->HttpBaseUrl(fakes::kPagerDutyApiService);
+    if (!api_base.empty()) {
+      env["PAGERDUTY_API_URL"] = api_base;
       if (!pd.api_tokens.empty()) env["PAGERDUTY_API_TOKEN"] = pd.api_tokens[0];
       if (!pd.users.empty()) env["PAGERDUTY_FROM"] = pd.users[0].email;
-      return env;
     }
-    std::map<std::string, std::string> env = kServiceUrls;
-    env["RUNDRILL_SCENARIO"] = scenario_.name;
     return env;
+  }
+
+  // The fault target an HTTP service stands for: both PagerDuty services are one endpoint.
+  static model::FaultTarget EndpointOf(const std::string& service) {
+    model::FaultTarget target;
+    target.kind = model::FaultTarget::Kind::kEndpoint;
+    target.name = service == fakes::kSlackService ? "slack" : "pagerduty";
+    return target;
+  }
+
+  // A service's listener is closed while a reject partition of its endpoint holds, so a
+  // step's connect() is refused at once, as a firewall's reject does. A drop partition
+  // leaves it open: connections are accepted and never answered (ServeHttp).
+  void SyncHttpListeners() {
+    if (host_ == nullptr) return;
+    for (const auto& [service, backend] : http_backends_) {
+      const std::optional<model::PartitionMode> partition =
+          world_.access().PartitionOf(EndpointOf(service), Now());
+      host_->SetHttpServiceOpen(service, partition != model::PartitionMode::kReject);
+    }
+  }
+
+  // What the real service answers when it fails on its side (an injected server_error or
+  // unavailable): the body shape of its own errors. See docs/slack.md and docs/pagerduty.md.
+  static fakes::HttpResponse InjectedFailure(const fakes::HttpRequest& request, int status) {
+    const bool server_error = status == 500;
+    fakes::HttpResponse response;
+    response.status = status;
+    response.headers = {{"Content-Type", "application/json"}};
+    if (request.service == fakes::kSlackService && request.Path().substr(0, 5) == "/api/") {
+      nlohmann::json body;  // sorted keys, as the fake's own Web API answers
+      body["ok"] = false;
+      body["error"] = server_error ? "fatal_error" : "service_unavailable";
+      response.headers = {{"Content-Type", "application/json; charset=utf-8"}};
+      response.body = body.dump();
+    } else if (request.service == fakes::kSlackService) {
+      response.headers = {{"Content-Type", "text/html"}};
+      response.body = server_error ? "rollup_error" : "service_unavailable";
+    } else if (request.service == fakes::kPagerDutyEventsService) {
+      const std::string what = server_error ? "Internal Server Error" : "Service Unavailable";
+      nlohmann::ordered_json body;
+      body["status"] = what;
+      body["message"] = "Event processing failed; retry later";
+      body["errors"] = nlohmann::ordered_json::array({what});
+      response.body = body.dump();
+    } else {
+      nlohmann::ordered_json error;
+      error["message"] = server_error ? "Internal Error" : "Service Unavailable";
+      error["code"] = 2000;
+      response.body = nlohmann::ordered_json{{"error", error}}.dump();
+    }
+    return response;
+  }
+
+  // The one way into an HTTP fake, for steps' clients and the drill's own calls alike (see
+  // CallService for the order in which faults apply). Sets `*deadline_reached` when the
+  // step's virtual deadline came while the call was being answered.
+  HttpOutcome ServeHttp(const fakes::HttpRequest& request, bool* deadline_reached) {
+    Interaction call;
+    call.at = Now();
+    call.runbook = current_.runbook;
+    call.step = current_.step;
+    call.sequence = request.sequence;
+    call.argv = {"HTTP", request.method, Scrub(request.target)};
+    call.stdin_data = Scrub(request.body);
+
+    HttpOutcome outcome;
+    std::string no_answer;  // why, when there was none
+    fakes::HttpBackend* backend = nullptr;
+    for (const auto& [service, candidate] : http_backends_) {
+      if (service == request.service) backend = candidate.get();
+    }
+    if (backend == nullptr) {
+      // Only a host serving a service the drill did not ask for gets here.
+      outcome.response.status = 404;
+      outcome.response.headers = {{"Content-Type", "text/plain; charset=utf-8"}};
+      outcome.response.body = "rundrill: no fake HTTP service is called '" + request.service +
+                              "' (the services are slack, pagerduty-events and pagerduty-api)\n";
+    } else {
+      const model::FaultTarget endpoint = EndpointOf(request.service);
+      const world::AccessWorld& access = world_.access();
+      // Fault draws have a stream of their own, so the fake's own draws (its latency) are the
+      // same with or without an error fault.
+      Random fault_rng = CallStream("faults/http/" + request.service, request.sequence);
+      const std::optional<model::InjectedError> injected =
+          access.DrawError(endpoint, Now(), fault_rng);
+      Random rng = CallStream("http/" + request.service, request.sequence);
+      CallContext context(*this, current_.deadline, rng);
+
+      std::optional<model::PartitionMode> partition = access.PartitionOf(endpoint, Now());
+      const SimDuration extra = access.ExtraLatency(endpoint, Now());
+      if (!partition && extra.count() > 0) {
+        if (context.AdvanceTo(Now() + extra)) {
+          partition = access.PartitionOf(endpoint, Now());
+        } else {
+          outcome.kind = HttpOutcome::Kind::kTimedOut;
+          no_answer = "no answer (the step's deadline came during the added latency)";
+        }
+      }
+      using Error = model::InjectedError;
+      if (!no_answer.empty()) {
+        // Decided above.
+      } else if (partition == model::PartitionMode::kDrop) {
+        outcome.kind = HttpOutcome::Kind::kTimedOut;
+        no_answer = "no answer (partition: packets dropped)";
+      } else if (partition == model::PartitionMode::kReject) {
+        outcome.kind = HttpOutcome::Kind::kRefused;
+        no_answer = "connection refused (partition: connections refused)";
+      } else if (injected == Error::kTimeout) {
+        outcome.kind = HttpOutcome::Kind::kTimedOut;
+        no_answer = "no answer (injected error: timeout)";
+      } else if (injected == Error::kRefused) {
+        outcome.kind = HttpOutcome::Kind::kRefused;
+        no_answer = "connection reset (injected error: refused)";
+      } else if (injected == Error::kServerError || injected == Error::kUnavailable) {
+        outcome.response = InjectedFailure(request, injected == Error::kServerError ? 500 : 503);
+      } else {
+        ApplyServiceCredentials();
+        outcome.response = backend->Handle(request, context);
+      }
+      *deadline_reached = context.deadline_reached();
+    }
+    call.duration = Now() - call.at;
+    if (outcome.kind == HttpOutcome::Kind::kAnswered) {
+      call.stdout_data = Scrub(outcome.response.body);
+      call.exit_code = outcome.response.status;
+    } else {
+      call.stdout_data = "rundrill: " + no_answer + "\n";
+      call.exit_code = -1;
+    }
+    result_.transcript.push_back(std::move(call));
+    return outcome;
   }
 
   Status RunRunbook(const Invocation& invocation) {
@@ -788,6 +963,13 @@ class Drill : public exec::CommandDispatcher {
         step_record.on_failure = true;
         record.steps.push_back(std::move(step_record));
       }
+      for (const auto& step : runbook.escalation) {
+        StepRecord step_record;
+        Status status = RunStep(runbook, step, env, scope, &step_record);
+        if (!status.ok()) return status;
+        step_record.on_failure = true;
+        record.steps.push_back(std::move(step_record));
+      }
     }
     record.outcome = failed ? "failed" : "succeeded";
     record.ended_at = Now();
@@ -804,13 +986,34 @@ class Drill : public exec::CommandDispatcher {
     return absolute.parent_path().lexically_normal().string();
   }
 
+  // How a built-in notify step reads in reports: "slack #incidents: Rolling back api".
+  static std::string BuiltinCommand(const model::Step& step) {
+    std::string out;
+    if (step.slack) {
+      out += "slack " + (step.slack->channel.empty() ? "webhook" : step.slack->channel) + ": " +
+             (step.slack->text.empty() ? "(blocks)"
+                                       : step.slack->text.substr(0, step.slack->text.find('\n')));
+    }
+    if (step.page) {
+      using Action = model::PageNotice::Action;
+      out +=
+          std::string(out.empty() ? "" : "; ") + "page " +
+          (step.page->service.empty() ? "default service" : step.page->service) + " " +
+          (step.page->action == Action::kTrigger ? step.page->severity + ": " + step.page->summary
+           : step.page->action == Action::kAcknowledge ? "acknowledge"
+                                                       : "resolve");
+    }
+    return out;
+  }
+
   static StepRecord SkippedRecord(const model::Step& step, std::string reason) {
     StepRecord record;
     record.id = step.id;
     record.type = std::string(model::StepTypeName(step.type));
     record.name = step.name.empty() ? step.id : step.name;
-    record.command =
-        step.type == model::StepType::kWait ? "wait " + FormatDuration(step.duration) : step.run;
+    record.command = step.type == model::StepType::kWait ? "wait " + FormatDuration(step.duration)
+                     : step.run.empty()                  ? BuiltinCommand(step)
+                                                         : step.run;
     record.outcome = StepOutcome::kSkipped;
     record.reason = std::move(reason);
     return record;
@@ -846,7 +1049,23 @@ class Drill : public exec::CommandDispatcher {
       return Status::Ok();
     }
 
-    Note("step.started", runbook.name + "/" + step.id + ": " + step.run);
+    BuiltinContext context;
+    context.runbook = runbook.name;
+    context.step_id = step.id;
+    context.step_name = record->name;
+    context.command = step.run;
+    context.alert_key = env.count("ALERT_FINGERPRINT") ? env.at("ALERT_FINGERPRINT") : "";
+    context.env = &env;
+    if (step.approval && !Approved(runbook, step, context, record)) {
+      record->ended_at = Now();
+      scope.outcomes[step.id] = record->outcome;
+      Note("step.finished", runbook.name + "/" + step.id + " " +
+                                std::string(StepOutcomeName(record->outcome)) + ": " +
+                                record->reason);
+      return Status::Ok();
+    }
+
+    Note("step.started", runbook.name + "/" + step.id + ": " + record->command);
     double backoff_ms = static_cast<double>(step.retries.backoff.count());
     for (int attempt = 1; attempt <= step.retries.attempts; ++attempt) {
       if (attempt > 1) {
@@ -869,6 +1088,16 @@ class Drill : public exec::CommandDispatcher {
           own_deadline > scenario_.horizon ? DeadlineKind::kHorizon : DeadlineKind::kStepTimeout;
       current_ =
           CurrentStep{runbook.name, step.id, attempt, std::min(own_deadline, scenario_.horizon)};
+      if (step.run.empty()) {
+        RunBuiltinAttempt(step, context, deadline_kind, &try_record);
+        record->outcome = try_record.failures.empty()            ? StepOutcome::kSucceeded
+                          : try_record.stop == "virtual-timeout" ? StepOutcome::kTimedOut
+                                                                 : StepOutcome::kFailed;
+        record->reason = try_record.failures.empty() ? "" : try_record.failures.front();
+        record->attempts.push_back(std::move(try_record));
+        if (record->outcome == StepOutcome::kSucceeded) break;
+        continue;
+      }
       exec::StepProcessSpec spec;
       spec.command = step.run;
       spec.env = host_->Environment(env);
@@ -903,6 +1132,46 @@ class Drill : public exec::CommandDispatcher {
                               std::string(StepOutcomeName(record->outcome)) +
                               (record->reason.empty() ? "" : ": " + record->reason));
     return Status::Ok();
+  }
+
+  // The approval gate: true when the step may run. Otherwise `record` says why not.
+  bool Approved(const model::Runbook& runbook, const model::Step& step,
+                const BuiltinContext& context, StepRecord* record) {
+    current_ = CurrentStep{runbook.name, step.id, 0, scenario_.horizon};
+    builtin_sequence_ = 0;
+    ApprovalRecord approval = RequestApproval(*this, *step.approval, context);
+    const bool go = approval.decision == "approved" || approval.decision == "auto-approved";
+    if (!go) {
+      const bool cut = approval.decision == "expired" &&
+                       approval.decided_at < approval.requested_at + step.approval->timeout;
+      record->outcome = cut ? StepOutcome::kTimedOut : StepOutcome::kFailed;
+      record->reason = "approval " + approval.decision + ": " + approval.detail;
+    }
+    record->approval = std::move(approval);
+    return go;
+  }
+
+  // A notify step's Slack post and page, made by the drill itself.
+  void RunBuiltinAttempt(const model::Step& step, const BuiltinContext& context,
+                         DeadlineKind deadline_kind, Attempt* attempt) {
+    builtin_sequence_ = 0;
+    std::vector<BuiltinOutcome> outcomes;
+    if (step.slack) outcomes.push_back(PostToSlack(*this, *step.slack, context));
+    if (step.page) outcomes.push_back(SendPage(*this, *step.page, context));
+    attempt->ended_at = Now();
+    attempt->stop = "exited";
+    for (const auto& outcome : outcomes) {
+      (outcome.ok ? attempt->stdout_data : attempt->stderr_data) += outcome.summary + "\n";
+      if (!outcome.ok) attempt->failures.push_back(outcome.summary);
+    }
+    if (Now() >= current_.deadline && !attempt->failures.empty()) {
+      attempt->stop = "virtual-timeout";
+      attempt->failures.insert(attempt->failures.begin(),
+                               deadline_kind == DeadlineKind::kHorizon
+                                   ? "stopped at the scenario's horizon"
+                                   : "timed out after " + FormatDuration(step.timeout));
+    }
+    attempt->exit_code = attempt->failures.empty() ? 0 : 1;
   }
 
   // Sandbox paths are random per drill; recorded output names them by a fixed token so the
@@ -1073,6 +1342,7 @@ class Drill : public exec::CommandDispatcher {
   std::set<SimTime> scheduled_flushes_;
   std::deque<Invocation> pending_;
   CurrentStep current_;
+  uint64_t builtin_sequence_ = 0;  // the drill's own HTTP calls within the current step
   bool routing_enabled_ = true;
   bool evaluation_scheduled_ = false;
   DrillResult result_;

@@ -48,6 +48,17 @@ struct Attempt {
 enum class StepOutcome { kSucceeded, kFailed, kSkipped, kTimedOut };
 std::string_view StepOutcomeName(StepOutcome outcome);
 
+// The human gate before a step: the Slack request and how it was answered.
+struct ApprovalRecord {
+  std::string channel;  // as the runbook names it
+  std::string ts;       // the request message; empty when it could not be posted
+  SimTime requested_at{0};
+  SimTime decided_at{0};
+  std::string decision;  // approved | denied | expired | auto-approved | not-requested
+  std::string by;        // who answered, when someone did
+  std::string detail;    // one human line
+};
+
 struct StepRecord {
   std::string id;
   std::string type;
@@ -61,6 +72,7 @@ struct StepRecord {
   std::vector<Attempt> attempts;
   std::optional<std::string> capture_name;
   std::optional<std::string> capture_value;
+  std::optional<ApprovalRecord> approval;
 };
 
 struct RunbookRecord {
@@ -87,6 +99,8 @@ struct AlertRecord {
   std::string alertname;
   std::string fingerprint;
   std::map<std::string, std::string> labels;
+  // As the runbooks received them, rule templates expanded.
+  std::map<std::string, std::string> annotations;
   std::string source;    // "timeline", or "rule: <expr>"
   std::string value;     // the sample that made a rule fire
   SimTime active_at{0};  // when its condition first held (rules: pending began)

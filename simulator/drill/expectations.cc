@@ -1,8 +1,12 @@
 #include "simulator/drill/expectations.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <functional>
 #include <set>
 
+#include "simulator/text/pattern.h"
+#include "simulator/text/quote.h"
 #include "simulator/text/series_selector.h"
 #include "simulator/world/metrics/metrics.h"
 
@@ -26,6 +30,329 @@ const RunbookRecord* FindRun(const DrillResult& result, const std::string& name)
     if (run.name == name) found = &run;
   }
   return found;
+}
+
+// `"text"`, on one line and cut, for details that quote what was found.
+std::string Excerpt(std::string_view text) {
+  constexpr size_t kMaxShown = 80;
+  return QuoteText(text, kMaxShown);
+}
+
+// "a", "a and b", "a, b and c".
+std::string JoinAnd(const std::vector<std::string>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? " and " : ", ";
+    out += items[i];
+  }
+  return out;
+}
+
+std::string Plural(int n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+// "exactly 1 message", "at least 2 messages", "no message".
+std::string CountPhrase(const model::CountSpec& c, std::string_view one, std::string_view many) {
+  if (c.count && *c.count == 0) return "no " + std::string(one);
+  if (c.count) return "exactly " + Plural(*c.count, one, many);
+  return "at least " + Plural(c.at_least, one, many);
+}
+
+bool CountHolds(const model::CountSpec& c, int n) {
+  return c.count ? n == *c.count : n >= c.at_least;
+}
+
+// How a finished filter stage reads in a detail: "2 on service production", "none resolved".
+std::string StageText(size_t kept, const std::string& label) {
+  return (kept == 0 ? std::string("none") : std::to_string(kept)) + " " + label;
+}
+
+// ---- slack
+
+// Every string stored under one of `keys`, anywhere inside `value`, in document order.
+void CollectStrings(const nlohmann::json& value, const std::set<std::string>& keys,
+                    std::vector<std::string>* out) {
+  if (value.is_array()) {
+    for (const auto& item : value) CollectStrings(item, keys, out);
+  } else if (value.is_object()) {
+    for (const auto& [key, item] : value.items()) {
+      if (item.is_string() && keys.count(key)) {
+        out->push_back(item.get<std::string>());
+      } else {
+        CollectStrings(item, keys, out);
+      }
+    }
+  }
+}
+
+// What a reader of the channel sees of a message: its text, the text of its blocks
+// (header and section text, section fields, context and rich text elements) and of its
+// legacy attachments. A message posted with blocks may carry only a fallback `text`, so
+// searching the text alone would miss what the blocks say.
+std::vector<std::string> MessageTexts(const world::SlackMessage& message) {
+  std::vector<std::string> out;
+  if (!message.content.text.empty()) out.push_back(message.content.text);
+  CollectStrings(message.content.blocks, {"text"}, &out);
+  CollectStrings(message.content.attachments, {"text", "pretext", "title", "fallback", "value"},
+                 &out);
+  return out;
+}
+
+std::string MessageExcerpt(const world::SlackMessage& message) {
+  const std::vector<std::string> texts = MessageTexts(message);
+  return Excerpt(texts.empty() ? std::string_view() : std::string_view(texts.front()));
+}
+
+bool HasReaction(const world::SlackMessage& message, const std::string& name) {
+  return std::any_of(message.reactions.begin(), message.reactions.end(),
+                     [&](const world::SlackReaction& r) { return r.name == name; });
+}
+
+// Deleted channels count too: what was posted before a fault removed the channel was still
+// posted.
+const world::SlackChannel* FindChannelForExpectation(const world::SlackWorld& slack,
+                                                     std::string_view id_or_name) {
+  if (!id_or_name.empty() && id_or_name.front() == '#') id_or_name.remove_prefix(1);
+  for (const auto& channel : slack.channels()) {
+    if (channel.id == id_or_name || channel.name == id_or_name) return &channel;
+  }
+  return nullptr;
+}
+
+ExpectationResult CheckSlack(const model::SlackExpectation& x, const world::SlackWorld& slack) {
+  ExpectationResult r;
+  r.source = x.mark.ToString();
+  const world::SlackChannel* channel = FindChannelForExpectation(slack, x.channel);
+  std::string where = channel                                          ? "#" + channel->name
+                      : !x.channel.empty() && x.channel.front() == '#' ? x.channel
+                                                                       : "#" + x.channel;
+  r.what = CountPhrase(x.count, "Slack message", "Slack messages") + " in " + where;
+  std::string regex_label;
+  if (x.text_matches) {
+    regex_label = "matching /" + *x.text_matches + "/";
+    r.what += " " + regex_label;
+  }
+  if (x.reaction) r.what += " with :" + *x.reaction + ":";
+  if (!channel) {
+    r.detail = "no channel " + where + " in the workspace";
+    r.passed = CountHolds(x.count, 0);
+    return r;
+  }
+  if (channel->deleted) where += " (deleted)";
+
+  std::optional<Pattern> pattern;
+  if (x.text_matches) {
+    auto compiled = Pattern::Compile(*x.text_matches);
+    if (!compiled.ok()) {
+      r.detail = "invalid regex /" + *x.text_matches + "/: " + compiled.status().message();
+      return r;
+    }
+    pattern = *compiled;
+  }
+
+  std::vector<const world::SlackMessage*> text_matched;
+  std::string match_error;
+  for (const world::SlackMessage& message : channel->messages) {
+    bool matched = !pattern;
+    if (pattern) {
+      for (const std::string& text : MessageTexts(message)) {
+        StatusOr<bool> found = pattern->Search(text);
+        if (!found.ok()) {
+          if (match_error.empty()) match_error = found.status().message();
+          continue;
+        }
+        if (*found) {
+          matched = true;
+          break;
+        }
+      }
+    }
+    if (matched) text_matched.push_back(&message);
+  }
+  std::vector<const world::SlackMessage*> matched;
+  for (const world::SlackMessage* message : text_matched) {
+    if (!x.reaction || HasReaction(*message, *x.reaction)) matched.push_back(message);
+  }
+  r.passed = match_error.empty() && CountHolds(x.count, static_cast<int>(matched.size()));
+
+  const auto& all = channel->messages;
+  if (all.empty()) {
+    r.detail = "no messages in " + where;
+    return r;
+  }
+  r.detail = Plural(static_cast<int>(all.size()), "message", "messages") + " in " + where;
+  if (pattern) r.detail += ", " + StageText(text_matched.size(), regex_label);
+  if (x.reaction && !(pattern && text_matched.empty())) {
+    r.detail += ", " + StageText(matched.size(), std::string(pattern ? "of them " : "") +
+                                                     "with :" + *x.reaction + ":");
+  }
+  // Show the message a reader would look at next: the latest match, else the latest that
+  // got furthest through the filters.
+  if (!pattern && !x.reaction) {
+    r.detail += "; latest: " + MessageExcerpt(all.back());
+  } else if (!matched.empty()) {
+    r.detail += "; latest match: " + MessageExcerpt(*matched.back());
+  } else if (!text_matched.empty()) {
+    r.detail += "; closest: " + MessageExcerpt(*text_matched.back());
+  } else {
+    r.detail += "; latest: " + MessageExcerpt(all.back());
+  }
+  if (!match_error.empty()) r.detail += "; matching failed: " + match_error;
+  return r;
+}
+
+// ---- pagerduty
+
+bool UserIs(const world::PagerDutyWorld& pd, const std::string& id, const std::string& wanted) {
+  if (id == wanted) return true;
+  const model::PagerDutyUserSpec* user = pd.FindUser(id);
+  return user != nullptr && user->name == wanted;
+}
+
+std::string ServiceText(const world::PagerDutyWorld& pd, const std::string& id) {
+  const model::PagerDutyServiceSpec* service = pd.FindService(id);
+  return service ? service->name + " (" + id + ")" : id;
+}
+
+// The users notified about an incident, in the order first paged.
+std::vector<std::string> PagedUsers(const world::PagerDutyWorld& pd,
+                                    const world::PdIncident& incident) {
+  std::vector<std::string> users;
+  for (const world::PdPage& page : pd.pages()) {
+    if (page.incident_id == incident.id &&
+        std::find(users.begin(), users.end(), page.user) == users.end()) {
+      users.push_back(page.user);
+    }
+  }
+  return users;
+}
+
+std::string IncidentText(const world::PagerDutyWorld& pd, const world::PdIncident& incident) {
+  std::vector<std::string> parts = {std::string(world::PdStatusName(incident.status)),
+                                    incident.urgency + " urgency",
+                                    "service " + ServiceText(pd, incident.service_id)};
+  if (!incident.acknowledgers.empty()) {
+    parts.push_back("acknowledged by " + JoinAnd(incident.acknowledgers));
+  }
+  const std::vector<std::string> paged = PagedUsers(pd, incident);
+  parts.push_back(paged.empty() ? "nobody paged" : JoinAnd(paged) + " paged");
+  std::string out = "#" + std::to_string(incident.number) + " " + Excerpt(incident.title) + " (";
+  for (size_t i = 0; i < parts.size(); ++i) out += (i == 0 ? "" : ", ") + parts[i];
+  return out + ")";
+}
+
+ExpectationResult CheckPagerDuty(const model::PagerDutyExpectation& x,
+                                 const world::PagerDutyWorld& pd) {
+  ExpectationResult r;
+  r.source = x.mark.ToString();
+
+  // One filter: how the expectation and the count-down name it, and what it keeps. The
+  // service and title say which incidents are meant (`selects`); the rest say what must
+  // hold of them.
+  struct Stage {
+    std::string label;
+    bool selects = false;
+    std::function<bool(const world::PdIncident&)> keep;
+  };
+  std::vector<Stage> stages;
+  if (x.service) {
+    const std::string wanted = *x.service;
+    stages.push_back({"on service " + wanted, true, [&pd, wanted](const world::PdIncident& i) {
+                        const model::PagerDutyServiceSpec* s = pd.FindService(i.service_id);
+                        return i.service_id == wanted || (s != nullptr && s->name == wanted);
+                      }});
+  }
+  std::optional<Pattern> pattern;
+  std::string match_error;
+  if (x.title_matches) {
+    auto compiled = Pattern::Compile(*x.title_matches);
+    if (!compiled.ok()) {
+      r.what = "PagerDuty incidents titled /" + *x.title_matches + "/";
+      r.detail = "invalid regex /" + *x.title_matches + "/: " + compiled.status().message();
+      return r;
+    }
+    pattern = *compiled;
+    stages.push_back({"titled /" + *x.title_matches + "/", true, [&](const world::PdIncident& i) {
+                        StatusOr<bool> found = pattern->Search(i.title);
+                        if (!found.ok() && match_error.empty()) {
+                          match_error = found.status().message();
+                        }
+                        return found.ok() && *found;
+                      }});
+  }
+  if (x.status) {
+    const std::string wanted = *x.status;
+    stages.push_back({wanted, false, [wanted](const world::PdIncident& i) {
+                        return world::PdStatusName(i.status) == wanted;
+                      }});
+  }
+  if (x.urgency) {
+    const std::string wanted = *x.urgency;
+    stages.push_back({"with " + wanted + " urgency", false,
+                      [wanted](const world::PdIncident& i) { return i.urgency == wanted; }});
+  }
+  if (x.acknowledged_by) {
+    const std::string wanted = *x.acknowledged_by;
+    stages.push_back(
+        {"acknowledged by " + wanted, false, [&pd, wanted](const world::PdIncident& i) {
+           return std::any_of(i.acknowledgers.begin(), i.acknowledgers.end(),
+                              [&](const std::string& id) { return UserIs(pd, id, wanted); });
+         }});
+  }
+  if (!x.paged.empty()) {
+    const std::vector<std::string> wanted = x.paged;
+    stages.push_back(
+        {"with " + JoinAnd(wanted) + " paged", false, [&pd, wanted](const world::PdIncident& i) {
+           const std::vector<std::string> paged = PagedUsers(pd, i);
+           return std::all_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
+             return std::any_of(paged.begin(), paged.end(),
+                                [&](const std::string& id) { return UserIs(pd, id, w); });
+           });
+         }});
+  }
+
+  r.what = CountPhrase(x.count, "PagerDuty incident", "PagerDuty incidents");
+  std::vector<std::string> conditions;
+  for (const Stage& stage : stages) {
+    if (stage.selects) {
+      r.what += " " + stage.label;
+    } else {
+      conditions.push_back(stage.label);
+    }
+  }
+  for (size_t i = 0; i < conditions.size(); ++i) r.what += (i == 0 ? ": " : ", ") + conditions[i];
+
+  std::vector<const world::PdIncident*> kept;
+  for (const world::PdIncident& incident : pd.incidents()) kept.push_back(&incident);
+  const size_t total = kept.size();
+  std::vector<std::string> funnel;
+  const world::PdIncident* shown = kept.empty() ? nullptr : kept.back();
+  for (const Stage& stage : stages) {
+    if (kept.empty()) break;
+    std::vector<const world::PdIncident*> next;
+    for (const world::PdIncident* incident : kept) {
+      if (stage.keep(*incident)) next.push_back(incident);
+    }
+    funnel.push_back(StageText(next.size(), stage.label));
+    kept = std::move(next);
+    if (!kept.empty()) shown = kept.back();
+  }
+  r.passed = match_error.empty() && CountHolds(x.count, static_cast<int>(kept.size()));
+
+  if (total == 0) {
+    r.detail = "no PagerDuty incidents";
+    return r;
+  }
+  r.detail = Plural(static_cast<int>(total), "incident", "incidents");
+  for (size_t i = 0; i < funnel.size(); ++i) r.detail += (i == 0 ? ": " : ", ") + funnel[i];
+  // The latest match, else the latest incident that got furthest through the filters.
+  const char* shown_as = stages.empty() ? "; latest: "
+                         : kept.empty() ? "; closest: "
+                                        : "; latest match: ";
+  r.detail += shown_as + IncidentText(pd, *shown);
+  if (!match_error.empty()) r.detail += "; matching failed: " + match_error;
+  return r;
 }
 
 }  // namespace
@@ -196,6 +523,9 @@ std::vector<ExpectationResult> CheckExpectations(const model::Expectations& expe
       out.push_back(r);
     }
   }
+
+  for (const auto& x : expect.slack) out.push_back(CheckSlack(x, world.slack()));
+  for (const auto& x : expect.pagerduty) out.push_back(CheckPagerDuty(x, world.pagerduty()));
   return out;
 }
 

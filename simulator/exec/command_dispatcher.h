@@ -12,6 +12,24 @@ struct DispatchResult {
   bool stop_step = false;
 };
 
+struct HttpDispatchResult {
+  // What the client sees of its request.
+  enum class Disposition {
+    kAnswer,  // `response` is sent, then the connection is closed
+    // Nothing is sent: the connection stays open, unanswered, until the client gives up
+    // (its own timeout) or the step ends, as when a network drops the packets.
+    kHold,
+    // The connection is reset at once, without an answer.
+    kReset,
+  };
+
+  fakes::HttpResponse response;  // sent only with kAnswer
+  Disposition disposition = Disposition::kAnswer;
+  // As DispatchResult::stop_step. With kHold or kReset the step is stopped at once, since
+  // there is no answer to wait for.
+  bool stop_step = false;
+};
+
 // Answers the calls a running step makes to faked programs. Implemented by the drill
 // (which routes to the backends and advances virtual time); tests implement it directly.
 //
@@ -20,18 +38,18 @@ struct DispatchResult {
 // StepRunner::Run) are filled in by the runner. Dispatch must not block on the step's
 // process (it is waiting for the answer). An exception thrown here stops the step and makes
 // Run return Status::Internal.
-struct HttpDispatchResult {
-  fakes::HttpResponse response;
-  bool stop_step = false;  // as DispatchResult::stop_step
-};
-
+//
+// Virtual time moves while a call is answered, so a partition may begin or heal mid-step:
+// Dispatch and DispatchHttp may open and close the runner's HTTP services
+// (StepRunner::SetHttpServiceOpen), which takes effect for the next connection.
 class CommandDispatcher {
  public:
   virtual ~CommandDispatcher() = default;
   virtual DispatchResult Dispatch(const fakes::CommandRequest& request) = 0;
-  // A request to the drill's loopback HTTP server, under the same rules as Dispatch (one at
-  // a time, in arrival order, numbered in the same sequence as program calls). A dispatcher
-  // that serves no HTTP fake answers 501, saying so.
+  // A request to one of the runner's loopback HTTP services (`request.service` says which),
+  // under the same rules as Dispatch (one at a time, in arrival order, numbered in the same
+  // sequence as program calls). A dispatcher that serves no HTTP fake answers 501, saying
+  // so.
   virtual HttpDispatchResult DispatchHttp(const fakes::HttpRequest& request) {
     (void)request;
     HttpDispatchResult result;

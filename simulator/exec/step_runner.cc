@@ -145,12 +145,61 @@ struct Connection {
 };
 
 struct HttpConnection {
-  explicit HttpConnection(asio::io_context& io) : socket(io) {}
+  HttpConnection(asio::io_context& io, const std::string& service) : socket(io), service(service) {}
   Tcp::socket socket;
+  const std::string& service;  // the name of the HttpService that accepted it
   boost::beast::flat_buffer buffer;
   http::request_parser<http::string_body> parser;
   http::response<http::string_body> reply;
+  std::array<char, 1024> held{};  // what a held client sends after its request, dropped
 };
+
+// One named HTTP service: its own loopback listener, so that closing it makes connect()
+// to its port fail as against a host that refuses connections. Owned by the runner;
+// steps borrow it.
+struct HttpService {
+  HttpService(asio::io_context& io, std::string name)
+      : name(std::move(name)), acceptor(io), accept_retry(io) {}
+  std::string name;
+  Tcp::acceptor acceptor;
+  asio::steady_timer accept_retry;
+  unsigned short port = 0;  // 0: never bound, and so never served
+  std::string base_url;
+  // Not ok while the listener is not in the state last asked for (it could not be bound
+  // again); every Run fails with it meanwhile.
+  Status error;
+  // Bumped whenever the listener closes or reopens: an accept handler started for an
+  // earlier listener knows it is stale.
+  uint64_t generation = 0;
+};
+
+// Binds `service` to 127.0.0.1:`port` (0: an ephemeral port) and listens. Loopback only:
+// nothing outside this machine can reach the fakes.
+boost::system::error_code Listen(HttpService& service, unsigned short port) {
+  boost::system::error_code ec;
+  const Tcp::endpoint endpoint(asio::ip::address_v4::loopback(), port);
+  service.acceptor.open(endpoint.protocol(), ec);
+  // A reopened listener must get its port back although connections it accepted before it
+  // closed may still hold it (open, or in TIME_WAIT).
+  if (!ec) service.acceptor.set_option(Tcp::acceptor::reuse_address(true), ec);
+  if (!ec) service.acceptor.bind(endpoint, ec);
+  if (!ec) service.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    boost::system::error_code ignored;
+    service.acceptor.close(ignored);
+    return ec;
+  }
+  ::fcntl(service.acceptor.native_handle(), F_SETFD, FD_CLOEXEC);
+  return ec;
+}
+
+// Closes at once with a reset (SO_LINGER 0) rather than an orderly end, so the client
+// reports "connection reset" rather than an empty reply.
+void ResetSocket(Tcp::socket& socket) {
+  boost::system::error_code ignored;
+  socket.set_option(asio::socket_base::linger(true, 0), ignored);
+  socket.close(ignored);
+}
 
 struct OutputPipe {
   OutputPipe(asio::io_context& io, std::string* sink, size_t limit)
@@ -168,11 +217,12 @@ struct OutputPipe {
 // closes or cancels everything and no handler re-arms after that.
 class StepRun {
  public:
-  StepRun(asio::io_context& io, Local::acceptor& acceptor, Tcp::acceptor& http_acceptor,
-          const StepProcessSpec& spec, CommandDispatcher& dispatcher)
+  StepRun(asio::io_context& io, Local::acceptor& acceptor,
+          const std::vector<std::unique_ptr<HttpService>>& services, const StepProcessSpec& spec,
+          CommandDispatcher& dispatcher)
       : io_(io),
         acceptor_(acceptor),
-        http_acceptor_(http_acceptor),
+        services_(services),
         spec_(spec),
         dispatcher_(dispatcher),
         out_(io, &result_.stdout_data, spec.output_limit),
@@ -213,10 +263,47 @@ class StepRun {
     ReadOutput(out_);
     ReadOutput(err_);
     Accept();
-    if (http_acceptor_.is_open()) AcceptHttp();
+    for (const std::unique_ptr<HttpService>& service : services_) AcceptHttp(*service);
     ArmGuard();
     ArmPoll(pidfd_.is_open() ? kPollRunning : kPollRunningWithoutPidfd);
     return Status::Ok();
+  }
+
+  // Starts accepting on `service`'s listener, if it is open and the step still runs: the
+  // runner calls it when a dispatch reopens a service. Any accept pending on an earlier
+  // listener of the service is already cancelled (closing cancels it).
+  //
+  // Each connection is read on its own; only a complete request is dispatched, so a slow
+  // or silent client holds up nobody. One request per connection: the answer says
+  // `Connection: close`, which every client honours.
+  void AcceptHttp(HttpService& service) {
+    if (finished_ || !service.acceptor.is_open()) return;
+    auto connection = std::make_shared<HttpConnection>(io_, service.name);
+    const uint64_t generation = service.generation;
+    service.acceptor.async_accept(connection->socket, [this, &service, connection, generation](
+                                                          const boost::system::error_code& ec) {
+      if (finished_ || ec == asio::error::operation_aborted) return;
+      if (generation != service.generation) {
+        // Accepted just before the listener closed, but not yet looked at: refused like the
+        // connections still queued in the kernel, which the close reset.
+        if (!ec) ResetSocket(connection->socket);
+        return;
+      }
+      if (ec) {
+        // Out of descriptors, most likely: try again a little later rather than spinning.
+        service.accept_retry.expires_after(kAcceptRetry);
+        service.accept_retry.async_wait(
+            [this, &service, generation](const boost::system::error_code& e) {
+              if (!e && generation == service.generation) AcceptHttp(service);
+            });
+        return;
+      }
+      http_connections_.push_back(connection);
+      connection->parser.body_limit(kHttpBodyLimit);
+      connection->parser.header_limit(kHttpHeaderLimit);
+      ReadHttp(connection);
+      AcceptHttp(service);
+    });
   }
 
   // Called after io.run() returned.
@@ -360,7 +447,10 @@ class StepRun {
     finished_ = true;
     boost::system::error_code ignored;
     acceptor_.cancel(ignored);
-    if (http_acceptor_.is_open()) http_acceptor_.cancel(ignored);
+    for (const std::unique_ptr<HttpService>& service : services_) {
+      if (service->acceptor.is_open()) service->acceptor.cancel(ignored);
+      service->accept_retry.cancel(ignored);
+    }
     for (const std::shared_ptr<Connection>& connection : connections_) {
       connection->socket.close(ignored);
     }
@@ -559,29 +649,6 @@ class StepRun {
 
   // ---- HTTP calls (Slack, PagerDuty) ----
 
-  // Each connection is read on its own; only a complete request is dispatched, so a slow
-  // or silent client holds up nobody. One request per connection: the answer says
-  // `Connection: close`, which every client honours.
-  void AcceptHttp() {
-    auto connection = std::make_shared<HttpConnection>(io_);
-    http_acceptor_.async_accept(
-        connection->socket, [this, connection](const boost::system::error_code& ec) {
-          if (finished_ || ec == asio::error::operation_aborted) return;
-          if (ec) {
-            accept_retry_.expires_after(kAcceptRetry);
-            accept_retry_.async_wait([this](const boost::system::error_code& e) {
-              if (!e && !finished_) AcceptHttp();
-            });
-            return;
-          }
-          http_connections_.push_back(connection);
-          connection->parser.body_limit(kHttpBodyLimit);
-          connection->parser.header_limit(kHttpHeaderLimit);
-          ReadHttp(connection);
-          AcceptHttp();
-        });
-  }
-
   void CloseHttp(const std::shared_ptr<HttpConnection>& connection) {
     boost::system::error_code ignored;
     connection->socket.shutdown(Tcp::socket::shutdown_both, ignored);
@@ -627,6 +694,7 @@ class StepRun {
     if (stop_decided_ || shell_reaped_) return CloseHttp(connection);
     const http::request<http::string_body>& in = connection->parser.get();
     fakes::HttpRequest request;
+    request.service = connection->service;
     request.method = std::string(in.method_string());
     request.target = std::string(in.target());
     for (const auto& field : in) {
@@ -657,7 +725,32 @@ class StepRun {
       stop_decided_ = true;
       result_.stop = Stop::kVirtualDeadline;
     }
-    WriteHttp(connection, dispatched.response, in.version(), dispatched.stop_step);
+    using Disposition = HttpDispatchResult::Disposition;
+    switch (dispatched.disposition) {
+      case Disposition::kAnswer:
+        return WriteHttp(connection, dispatched.response, in.version(), dispatched.stop_step);
+      case Disposition::kHold:
+        // A held connection stays in http_connections_, so Finish closes it with the step.
+        HoldHttp(connection);
+        break;
+      case Disposition::kReset:
+        ResetSocket(connection->socket);
+        http_connections_.remove(connection);
+        break;
+    }
+    if (dispatched.stop_step) StopStep(Stop::kVirtualDeadline);
+  }
+
+  // Sends nothing and waits for the client to give up; what it sends meanwhile is read only
+  // to notice when it closes, and dropped.
+  void HoldHttp(const std::shared_ptr<HttpConnection>& connection) {
+    connection->socket.async_read_some(
+        asio::buffer(connection->held),
+        [this, connection](const boost::system::error_code& ec, std::size_t) {
+          if (finished_) return;
+          if (ec) return CloseHttp(connection);
+          HoldHttp(connection);
+        });
   }
 
   void WriteHttp(const std::shared_ptr<HttpConnection>& connection,
@@ -680,7 +773,7 @@ class StepRun {
 
   asio::io_context& io_;
   Local::acceptor& acceptor_;
-  Tcp::acceptor& http_acceptor_;
+  const std::vector<std::unique_ptr<HttpService>>& services_;
   const StepProcessSpec& spec_;
   CommandDispatcher& dispatcher_;
 
@@ -689,10 +782,10 @@ class StepRun {
   OutputPipe out_;
   OutputPipe err_;
   asio::posix::stream_descriptor pidfd_;
-  asio::steady_timer guard_;    // the wall-clock guard: the only real clock in a drill
-  asio::steady_timer poll_;     // see kPollRunning
-  asio::steady_timer cleanup_;  // bounds the wait after the shell is gone
-  asio::steady_timer accept_retry_;
+  asio::steady_timer guard_;         // the wall-clock guard: the only real clock in a drill
+  asio::steady_timer poll_;          // see kPollRunning
+  asio::steady_timer cleanup_;       // bounds the wait after the shell is gone
+  asio::steady_timer accept_retry_;  // the drill socket's; each HttpService has its own
   std::list<std::shared_ptr<Connection>> connections_;
   std::list<std::shared_ptr<HttpConnection>> http_connections_;
 
@@ -708,7 +801,8 @@ class StepRun {
 
 class StepRunner::Impl {
  public:
-  explicit Impl(const Sandbox& sandbox) : sandbox_(sandbox), acceptor_(io_), http_acceptor_(io_) {
+  Impl(const Sandbox& sandbox, const std::vector<std::string>& http_services)
+      : sandbox_(sandbox), acceptor_(io_) {
     // Reaping a step's killed grandchildren needs them to be adopted by this process rather
     // than by init. Failure only weakens the "group gone" guarantee to "group killed".
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -726,21 +820,15 @@ class StepRunner::Impl {
     } else {
       ::fcntl(acceptor_.native_handle(), F_SETFD, FD_CLOEXEC);
     }
-    // Loopback only, an ephemeral port: nothing outside this machine can reach the fakes.
-    boost::system::error_code http_ec;
-    const Tcp::endpoint loopback(asio::ip::address_v4::loopback(), 0);
-    http_acceptor_.open(loopback.protocol(), http_ec);
-    if (!http_ec) http_acceptor_.bind(loopback, http_ec);
-    if (!http_ec) http_acceptor_.listen(asio::socket_base::max_listen_connections, http_ec);
-    if (http_ec) {
-      http_acceptor_.close(http_ec);
-    } else {
-      ::fcntl(http_acceptor_.native_handle(), F_SETFD, FD_CLOEXEC);
-      http_base_url_ = "http://127.0.0.1:" + std::to_string(http_acceptor_.local_endpoint().port());
+    for (const std::string& name : http_services) {
+      auto service = std::make_unique<HttpService>(io_, name);
+      if (!Listen(*service, 0)) {
+        service->port = service->acceptor.local_endpoint().port();
+        service->base_url = "http://127.0.0.1:" + std::to_string(service->port);
+      }
+      services_.push_back(std::move(service));
     }
   }
-
-  const std::string& http_base_url() const { return http_base_url_; }
 
   ~Impl() {
     boost::system::error_code ec;
@@ -750,8 +838,44 @@ class StepRunner::Impl {
     }
   }
 
+  std::string HttpBaseUrl(std::string_view name) const {
+    const HttpService* service = Find(name);
+    return service == nullptr ? "" : service->base_url;
+  }
+
+  void SetHttpServiceOpen(std::string_view name, bool open) {
+    HttpService* service = Find(name);
+    if (service == nullptr || service->port == 0) return;
+    boost::system::error_code ignored;
+    if (!open) {
+      service->error = Status::Ok();
+      if (!service->acceptor.is_open()) return;
+      ++service->generation;
+      service->accept_retry.cancel(ignored);
+      // Cancels a pending accept (its handler sees operation_aborted) and resets the
+      // connections the kernel had queued.
+      service->acceptor.close(ignored);
+      return;
+    }
+    if (service->acceptor.is_open()) {
+      service->error = Status::Ok();
+      return;
+    }
+    const boost::system::error_code ec = Listen(*service, service->port);
+    if (ec) {
+      service->error = Status::Environment("cannot reopen the HTTP service '" + service->name +
+                                           "' on 127.0.0.1:" + std::to_string(service->port) +
+                                           ": " + ec.message());
+      return;
+    }
+    service->error = Status::Ok();
+    ++service->generation;
+    if (running_ != nullptr) running_->AcceptHttp(*service);
+  }
+
   StatusOr<StepProcessResult> Run(const StepProcessSpec& spec, CommandDispatcher& dispatcher) {
     if (!listener_status_.ok()) return listener_status_;
+    if (Status broken = ServiceError(); !broken.ok()) return broken;
     DropStaleConnections();
 
     std::map<std::string, std::string> env = spec.env;
@@ -770,16 +894,43 @@ class StepRunner::Impl {
     }
 
     io_.restart();
-    StepRun run(io_, acceptor_, http_acceptor_, spec, dispatcher);
+    StepRun run(io_, acceptor_, services_, spec, dispatcher);
     Status started = run.Start(env, cwd, stdin_path);
     // The child holds its own descriptor of the input now.
     if (stdin_path != "/dev/null") ::unlink(stdin_path.c_str());
     if (!started.ok()) return started;
-    io_.run();
-    return run.TakeResult();
+    {
+      // SetHttpServiceOpen reaches the step through running_ only while the loop runs, and
+      // never after `run` is gone, even if the loop throws.
+      struct Serving {
+        StepRun*& slot;
+        ~Serving() { slot = nullptr; }
+      } serving{running_};
+      running_ = &run;
+      io_.run();
+    }
+    StatusOr<StepProcessResult> result = run.TakeResult();
+    // A service that could not be reopened mid-step refused connections the scenario meant
+    // to be served: the step's outcome cannot be trusted.
+    if (Status broken = ServiceError(); result.ok() && !broken.ok()) return broken;
+    return result;
   }
 
  private:
+  HttpService* Find(std::string_view name) const {
+    for (const std::unique_ptr<HttpService>& service : services_) {
+      if (service->name == name) return service.get();
+    }
+    return nullptr;
+  }
+
+  Status ServiceError() const {
+    for (const std::unique_ptr<HttpService>& service : services_) {
+      if (!service->error.ok()) return service->error;
+    }
+    return Status::Ok();
+  }
+
   // Connections queued between steps can only come from processes that escaped an earlier
   // step's group; they must not be answered as if the next step had made them.
   void DropStaleConnections() {
@@ -791,30 +942,39 @@ class StepRunner::Impl {
       if (ec) break;
     }
     acceptor_.non_blocking(false, ec);
-    if (!http_acceptor_.is_open()) return;
-    http_acceptor_.non_blocking(true, ec);
-    for (;;) {
-      Tcp::socket stale(io_);
-      http_acceptor_.accept(stale, ec);
-      if (ec) break;
+    for (const std::unique_ptr<HttpService>& service : services_) {
+      if (!service->acceptor.is_open()) continue;
+      service->acceptor.non_blocking(true, ec);
+      for (;;) {
+        Tcp::socket stale(io_);
+        service->acceptor.accept(stale, ec);
+        if (ec) break;
+      }
+      service->acceptor.non_blocking(false, ec);
     }
-    http_acceptor_.non_blocking(false, ec);
   }
 
   const Sandbox& sandbox_;
   asio::io_context io_;
   Local::acceptor acceptor_;
-  Tcp::acceptor http_acceptor_;
-  std::string http_base_url_;
+  std::vector<std::unique_ptr<HttpService>> services_;  // in the order given; few, so a list
   Status listener_status_;
+  StepRun* running_ = nullptr;  // the step being served, while io_ runs
   int stdin_files_ = 0;
 };
 
-StepRunner::StepRunner(const Sandbox& sandbox) : impl_(std::make_unique<Impl>(sandbox)) {}
+StepRunner::StepRunner(const Sandbox& sandbox, const std::vector<std::string>& http_services)
+    : impl_(std::make_unique<Impl>(sandbox, http_services)) {}
 
 StepRunner::~StepRunner() = default;
 
-std::string StepRunner::HttpBaseUrl() const { return impl_->http_base_url(); }
+std::string StepRunner::HttpBaseUrl(std::string_view service) const {
+  return impl_->HttpBaseUrl(service);
+}
+
+void StepRunner::SetHttpServiceOpen(std::string_view service, bool open) {
+  impl_->SetHttpServiceOpen(service, open);
+}
 
 StatusOr<StepProcessResult> StepRunner::Run(const StepProcessSpec& spec,
                                             CommandDispatcher& dispatcher) {

@@ -1,6 +1,9 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "simulator/core/status.h"
 #include "simulator/exec/command_dispatcher.h"
@@ -14,9 +17,17 @@ namespace rundrill::exec {
 // is single-threaded), but separate runners may run in separate threads at once.
 //
 // The runner owns one event loop that serves, strictly one request at a time, the drill's
-// Unix socket (listening at sandbox.socket_path() for the runner's lifetime), the step's
-// stdout and stderr pipes, the step's exit, and the wall-clock guard. The real clock is read
-// here and nowhere else in a drill, and only for the guard.
+// Unix socket (listening at sandbox.socket_path() for the runner's lifetime), one loopback
+// HTTP listener per named service, the step's stdout and stderr pipes, the step's exit, and
+// the wall-clock guard. The real clock is read here and nowhere else in a drill, and only
+// for the guard.
+//
+// HTTP: one request per connection (every answer says `Connection: close`); a request is
+// dispatched once complete, so a slow client holds up nobody; malformed or oversized
+// requests are answered 400, 413 or 431 by the runner itself. A connection the dispatcher
+// holds (HttpDispatchResult::Disposition::kHold) stays open until the client closes it or
+// the step ends; the wall-clock guard still applies, so a client without a timeout of its
+// own ends its step after spec.wall_limit.
 //
 // Process groups: each step's shell leads its own process group, and everything it starts
 // (pipelines, `sleep` loops, background jobs) stays in that group unless it deliberately
@@ -30,9 +41,11 @@ namespace rundrill::exec {
 // process (other drills' sockets and pipes included) is closed on exec.
 class StepRunner {
  public:
-  // Binds the listener at sandbox.socket_path() (replacing a stale socket file). A failure
-  // is reported by every Run as Status::Environment. `sandbox` must outlive the runner.
-  explicit StepRunner(const Sandbox& sandbox);
+  // Binds the listener at sandbox.socket_path() (replacing a stale socket file), and one
+  // loopback listener on an ephemeral port for each of `http_services` (distinct names). A
+  // failure of the socket is reported by every Run as Status::Environment; a service whose
+  // port cannot be bound has no URL. `sandbox` must outlive the runner.
+  explicit StepRunner(const Sandbox& sandbox, const std::vector<std::string>& http_services = {});
   ~StepRunner();
   StepRunner(const StepRunner&) = delete;
   StepRunner& operator=(const StepRunner&) = delete;
@@ -44,14 +57,27 @@ class StepRunner {
   // Output written after the group is gone by a process that escaped it is not waited
   // for beyond a short grace period.
   //
-  // Fails with Status::Environment when the process cannot be started or the listener is
-  // broken, and with Status::Internal when the dispatcher threw (the step is killed first).
+  // Fails with Status::Environment when the process cannot be started, the socket is
+  // broken or an HTTP service could not be reopened (see SetHttpServiceOpen), and with
+  // Status::Internal when the dispatcher threw (the step is killed first).
   StatusOr<StepProcessResult> Run(const StepProcessSpec& spec, CommandDispatcher& dispatcher);
 
-  // `http://127.0.0.1:PORT`: the loopback HTTP server (an ephemeral port, bound for the
-  // runner's lifetime, loopback only) whose complete requests are served, while a step
-  // runs, through CommandDispatcher::DispatchHttp. Empty when it could not be bound.
-  std::string HttpBaseUrl() const;
+  // `http://127.0.0.1:PORT` of `service`'s listener (loopback only; the port is the
+  // service's for the runner's lifetime, whether open or closed), whose complete requests
+  // are served, while a step runs, through CommandDispatcher::DispatchHttp with
+  // `request.service` = `service`. Empty for an unknown service or one never bound.
+  std::string HttpBaseUrl(std::string_view service) const;
+
+  // Closes `service`'s listener (connect() to its port is refused; connections queued in
+  // the kernel and not yet accepted are reset, connections already accepted are still
+  // served) or opens it again on the same port (SO_REUSEADDR). Idempotent; unknown
+  // services are ignored. Callable between steps and, while a step runs, from inside
+  // CommandDispatcher::Dispatch and DispatchHttp: a reopened listener is accepting again
+  // before the call's answer is sent. When the port cannot be bound again (another socket
+  // took it), the service stays closed and Run fails with Status::Environment — the
+  // running Run, if any, at its end, and every later one — until a later call reaches the
+  // asked state.
+  void SetHttpServiceOpen(std::string_view service, bool open);
 
  private:
   class Impl;

@@ -45,7 +45,7 @@ bool IsEmail(std::string_view s) {
 
 void ScenarioReader::ReadSlack(const Field& f, model::SlackSpec* slack) {
   if (!CheckMap(r_, f)) return;
-  MapReader m(r_, f.node, "slack", {"channels", "webhook_channel", "rate_limit"});
+  MapReader m(r_, f.node, "slack", {"channels", "webhook_channel", "rate_limit", "approvers"});
   *slack = model::SlackSpec();
   slack->mark = m.mark();
 
@@ -91,6 +91,58 @@ void ScenarioReader::ReadSlack(const Field& f, model::SlackSpec* slack) {
       }
     }
   }
+
+  if (std::optional<YAML::Node> list = m.List("approvers")) {
+    const Field lf = m.Get("approvers");
+    for (const YAML::Node& item : *list) {
+      model::SlackApproverSpec approver;
+      if (ReadSlackApprover(ListEntry(r_, lf, item), &approver)) {
+        slack->approvers.push_back(std::move(approver));
+      }
+    }
+  }
+}
+
+bool ScenarioReader::ReadSlackApprover(const Field& f, model::SlackApproverSpec* approver) {
+  if (!CheckMap(r_, f)) return false;
+  MapReader m(r_, f.node, "approver", {"name", "id", "answer", "after", "runbook", "step"});
+  approver->mark = m.mark();
+  if (m.Require("name")) {
+    if (std::optional<std::string> name = m.String("name")) {
+      if (!IsLowerName(*name, "-_.")) {
+        r_.Error(
+            m.Get("name").mark,
+            "invalid Slack user name " + Quote(*name) +
+                " (use lower-case letters, digits, \"-\", \"_\" and \".\", without the \"@\")");
+      }
+      approver->name = *name;
+    }
+  }
+  if (std::optional<std::string> id = m.String("id")) {
+    const bool valid = id->size() >= 9 && id->size() <= 11 &&
+                       ((*id)[0] == 'U' || (*id)[0] == 'W') &&
+                       std::all_of(id->begin() + 1, id->end(), IsUpperAlnum);
+    if (!valid) {
+      r_.Error(m.Get("id").mark, "invalid Slack user id " + Quote(*id) +
+                                     " (use \"U\" and 8 to 10 upper-case letters or digits, "
+                                     "like U0123ABCD)");
+    }
+    approver->user_id = *id;
+  }
+  if (m.Require("answer")) {
+    if (auto answer = m.Enum("answer", {"approve", "deny", "never"})) {
+      approver->answer = *answer == "approve" ? model::SlackApproverSpec::Answer::kApprove
+                         : *answer == "deny"  ? model::SlackApproverSpec::Answer::kDeny
+                                              : model::SlackApproverSpec::Answer::kNever;
+    }
+  }
+  if (m.Has("after") && approver->answer == model::SlackApproverSpec::Answer::kNever) {
+    r_.Error(m.KeyMark("after"), "\"after\" makes no sense with answer: never");
+  }
+  if (auto after = m.Duration("after")) approver->after = *after;
+  if (auto runbook = m.String("runbook")) approver->runbook = *runbook;
+  if (auto step = m.String("step")) approver->step = *step;
+  return true;
 }
 
 void ScenarioReader::ReadSlackChannel(const Field& f, model::SlackChannelSpec* channel,

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "simulator/text/quote.h"
+
 namespace rundrill::load {
 
 model::SourceMark Reporter::MarkOf(const YAML::Mark& mark) const {
@@ -40,39 +42,7 @@ void Reporter::MoveSortedTo(std::vector<Diagnostic>* out) {
 
 std::string Quote(std::string_view text) {
   constexpr size_t kMaxShown = 60;
-  std::string out = "\"";
-  size_t shown = 0;
-  for (char c : text) {
-    if (shown == kMaxShown) {
-      out += "...";
-      break;
-    }
-    ++shown;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += "\"";
-  return out;
+  return QuoteText(text, kMaxShown);
 }
 
 std::string QuotedList(const std::vector<std::string>& words, std::string_view last_joiner) {

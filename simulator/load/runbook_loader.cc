@@ -6,6 +6,7 @@
 #include "simulator/load/document_loading.h"
 #include "simulator/load/file_reading.h"
 #include "simulator/load/loader.h"
+#include "simulator/load/notice_reader.h"
 #include "simulator/load/spelling.h"
 #include "simulator/load/yaml_reader.h"
 
@@ -18,7 +19,8 @@ constexpr std::string_view kIdentifierHint =
 const std::vector<std::string>& StepKeys() {
   static const std::vector<std::string> keys = {
       "id",     "type",    "name",    "run",  "duration", "capture",
-      "expect", "timeout", "retries", "when", "rollback", "continue_on_failure"};
+      "expect", "timeout", "retries", "when", "rollback", "continue_on_failure",
+      "slack",  "page",    "approval"};
   return keys;
 }
 
@@ -54,6 +56,8 @@ class RunbookReader {
   void ReadCapture(const Field& f, int order, model::Step* step);
   void ReadExpect(const Field& f, model::StepExpect* expect);
   void ReadRetries(const Field& f, model::Retries* retries);
+  void ReadNotices(MapReader& m, bool notify, model::Step* step);
+  void ReadEscalation(MapReader& root, std::vector<model::Step>* steps);
   void ResolveRefs();
 
   Reporter& r_;
@@ -68,8 +72,9 @@ class RunbookReader {
 std::optional<model::Runbook> RunbookReader::Read(const YAML::Node& root_node) {
   if (!CheckMap(r_, Field{root_node, "a runbook", r_.MarkOf(root_node)})) return std::nullopt;
   if (KindMismatch(r_, root_node, "Runbook")) return std::nullopt;
-  MapReader root(r_, root_node, "runbook",
-                 {"apiVersion", "kind", "metadata", "trigger", "params", "steps", "on_failure"});
+  MapReader root(
+      r_, root_node, "runbook",
+      {"apiVersion", "kind", "metadata", "trigger", "params", "steps", "on_failure", "escalation"});
   if (!CheckHeader(root, "Runbook")) return std::nullopt;
 
   model::Runbook rb;
@@ -80,6 +85,7 @@ std::optional<model::Runbook> RunbookReader::Read(const YAML::Node& root_node) {
   ReadParams(root, &rb.params);
   ReadSteps(root, "steps", true, &rb.steps);
   ReadSteps(root, "on_failure", false, &rb.on_failure);
+  ReadEscalation(root, &rb.escalation);
   ResolveRefs();
   if (r_.has_errors()) return std::nullopt;
   return rb;
@@ -191,7 +197,14 @@ void RunbookReader::ReadStep(const Field& f, int order, model::Step* step) {
     if (m.Has("duration")) {
       r_.Error(m.KeyMark("duration"), "\"duration\" is only allowed on a wait step");
     }
-    if (m.Require("run")) {
+    const bool builtin = type == "notify" && (m.Has("slack") || m.Has("page"));
+    if (builtin && m.Has("run")) {
+      r_.Error(m.KeyMark("run"),
+               "a notify step either runs a command or posts with \"slack\"/\"page\", not both");
+    } else if (builtin) {
+      // Nothing to run: the drill makes the calls itself.
+    } else if (type == "notify" ? m.OneOf({"run", "slack", "page"}, true).has_value()
+                                : m.Require("run")) {
       if (std::optional<std::string> run = m.String("run")) {
         if (run->empty()) r_.Error(m.Get("run").mark, "\"run\" must not be empty");
         step->run = *run;
@@ -202,6 +215,7 @@ void RunbookReader::ReadStep(const Field& f, int order, model::Step* step) {
     m.String("run");
     m.Duration("duration");
   }
+  ReadNotices(m, type == "notify", step);
 
   if (m.Has("capture")) ReadCapture(m.Get("capture"), order, step);
   if (m.Has("expect")) ReadExpect(m.Get("expect"), &step->expect);
@@ -223,6 +237,55 @@ void RunbookReader::ReadStep(const Field& f, int order, model::Step* step) {
     step->rollback = *rollback;
   }
   if (auto c = m.Bool("continue_on_failure")) step->continue_on_failure = *c;
+}
+
+void RunbookReader::ReadNotices(MapReader& m, bool notify, model::Step* step) {
+  for (const char* key : {"slack", "page"}) {
+    if (!m.Has(key)) continue;
+    if (!notify) {
+      r_.Error(m.KeyMark(key), "\"" + std::string(key) + "\" is only allowed on a notify step");
+      continue;
+    }
+    if (std::string_view(key) == "slack") {
+      step->slack = ReadSlackNotice(r_, m.Get(key));
+    } else {
+      step->page = ReadPageNotice(r_, m.Get(key));
+    }
+  }
+  if (m.Has("approval")) {
+    if (step->type == model::StepType::kWait) {
+      r_.Error(m.KeyMark("approval"), "a wait step changes nothing, so it needs no approval");
+    } else {
+      step->approval = ReadApproval(r_, m.Get("approval"));
+    }
+  }
+}
+
+// `escalation:` is a Slack post and/or a page that go out when the runbook fails, after its
+// on_failure steps; they run as notify steps named escalation.slack and escalation.page
+// (names no written step can take, since step ids have no ".").
+void RunbookReader::ReadEscalation(MapReader& root, std::vector<model::Step>* steps) {
+  std::optional<YAML::Node> node = root.Map("escalation");
+  if (!node) return;
+  MapReader m(r_, *node, "escalation", {"slack", "page"});
+  if (!m.Has("slack") && !m.Has("page")) {
+    r_.Error(m.mark(), "escalation needs \"slack\", \"page\" or both");
+    return;
+  }
+  for (const char* key : {"slack", "page"}) {
+    if (!m.Has(key)) continue;
+    model::Step step;
+    step.id = std::string("escalation.") + key;
+    step.type = model::StepType::kNotify;
+    step.mark = m.KeyMark(key);
+    step.name = std::string_view(key) == "slack" ? "Escalate in Slack" : "Page the on-call";
+    if (std::string_view(key) == "slack") {
+      step.slack = ReadSlackNotice(r_, m.Get(key));
+    } else {
+      step.page = ReadPageNotice(r_, m.Get(key));
+    }
+    steps->push_back(std::move(step));
+  }
 }
 
 void RunbookReader::ReadCapture(const Field& f, int order, model::Step* step) {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "simulator/load/document_loading.h"
+#include "simulator/load/expect_reader.h"
 #include "simulator/load/file_reading.h"
 #include "simulator/load/loader.h"
 #include "simulator/load/scenario_reader.h"
@@ -76,7 +77,7 @@ std::optional<model::Scenario> ScenarioReader::Read(const YAML::Node& root_node)
   ReadAlerting(root, &sc.alerting);
   ReadTimeline(root, sc.horizon, &sc.timeline);
   ReadStubs(root, &sc.stubs);
-  ReadExpect(root, &sc.expect);
+  ReadExpect(root, sc.world, &sc.expect);
   if (r_.has_errors()) return std::nullopt;
   return sc;
 }
@@ -440,12 +441,13 @@ void ScenarioReader::ReadPredicate(const Field& f, model::DeploymentPredicate* p
   }
 }
 
-void ScenarioReader::ReadExpect(MapReader& root, model::Expectations* expect) {
+void ScenarioReader::ReadExpect(MapReader& root, const model::WorldSpec& world,
+                                model::Expectations* expect) {
   std::optional<YAML::Node> node = root.Map("expect");
   if (!node) return;
-  MapReader m(
-      r_, *node, "expect",
-      {"resolved", "resolved_within", "deployments", "metrics", "runbooks_ran", "runbooks"});
+  MapReader m(r_, *node, "expect",
+              {"resolved", "resolved_within", "deployments", "metrics", "runbooks_ran", "runbooks",
+               "slack", "pagerduty"});
   expect->mark = m.mark();
   if (auto b = m.Bool("resolved")) expect->resolved = *b;
   if (auto d = m.Duration("resolved_within")) expect->resolved_within = *d;
@@ -467,6 +469,10 @@ void ScenarioReader::ReadExpect(MapReader& root, model::Expectations* expect) {
     expect->runbooks_ran = std::move(names);
   }
   if (m.Has("runbooks")) ReadRunbookExpectations(m.Get("runbooks"), &expect->runbooks);
+  if (m.Has("slack")) ReadSlackExpectations(r_, m.Get("slack"), world.slack, &expect->slack);
+  if (m.Has("pagerduty")) {
+    ReadPagerDutyExpectations(r_, m.Get("pagerduty"), world.pagerduty, &expect->pagerduty);
+  }
 }
 
 void ScenarioReader::ReadRunbookExpectations(const Field& f,

@@ -84,7 +84,8 @@ class ScenarioReader {
   void ReadAlert(const Field& f, EventRecord* rec);
   void ReadPredicates(const Field& f, std::vector<model::DeploymentPredicate>* out);
   void ReadPredicate(const Field& f, model::DeploymentPredicate* p);
-  void ReadExpect(MapReader& root, model::Expectations* expect);
+  // Runs after ReadWorld: Slack and PagerDuty expectations name what `world` declares.
+  void ReadExpect(MapReader& root, const model::WorldSpec& world, model::Expectations* expect);
   void ReadRunbookExpectations(const Field& f, std::vector<model::RunbookExpectation>* out);
   // A `namespace/name` that must be a declared deployment.
   std::optional<std::string> ReadDeploymentKey(const Field& f);
@@ -122,6 +123,7 @@ class ScenarioReader {
   void ReadSlack(const Field& f, model::SlackSpec* slack);
   void ReadSlackChannel(const Field& f, model::SlackChannelSpec* channel,
                         model::SourceMark* id_mark);
+  bool ReadSlackApprover(const Field& f, model::SlackApproverSpec* approver);
   void ReadPagerDuty(const Field& f, model::PagerDutySpec* pd);
   void ReadPagerDutyUser(const Field& f, model::PagerDutyUserSpec* user,
                          model::SourceMark* email_mark);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,12 +37,44 @@ struct Retries {
   SimDuration max_backoff{SimDuration(300000)};
 };
 
+// A Slack post a notify step makes. Text and block strings may hold `${NAME}`: the step's
+// environment (params, captures, ALERT_*) fills them in when the step runs.
+struct SlackNotice {
+  std::string channel;    // name, "#name" or id; empty: post through the incoming webhook
+  std::string text;       // the message, or its fallback when blocks are given
+  nlohmann::json blocks;  // Block Kit array as written; null when absent
+  SourceMark mark;
+};
+
+// An Events API v2 event a notify step sends to PagerDuty.
+struct PageNotice {
+  enum class Action { kTrigger, kAcknowledge, kResolve };
+  Action action = Action::kTrigger;
+  std::string service;    // id or name of a PagerDuty service in the scenario; empty: the first
+  std::string severity;   // critical | error | warning | info (from `urgency` when given so)
+  std::string summary;    // required for a trigger
+  std::string dedup_key;  // empty: one per runbook and alert, so a second run does not page twice
+  std::string source;     // empty: "rundrill/<runbook>"
+  SourceMark mark;
+};
+
+// A human gate before a step runs: the request goes to Slack and people react to answer.
+struct Approval {
+  std::string channel = "incident-approvals";
+  std::string action;  // what will be done; empty: the step's name
+  std::string impact;  // what it does to production
+  SimDuration timeout{SimDuration(300000)};
+  // Safe steps are approved when nobody answers in time; others fail and escalate.
+  bool auto_approve_on_timeout = false;
+  SourceMark mark;
+};
+
 struct Step {
   std::string id;
   SourceMark mark;
   StepType type = StepType::kCheck;
   std::string name;         // human title; defaults to id
-  std::string run;          // /bin/sh -c command; empty only for wait steps
+  std::string run;          // /bin/sh -c command; empty for wait steps and built-in notices
   SimDuration duration{0};  // wait steps only
   std::optional<Condition> when;
   std::optional<Capture> capture;
@@ -50,6 +83,9 @@ struct Step {
   Retries retries;
   std::string rollback;  // command that undoes this step; checked by the rollback check
   bool continue_on_failure = false;
+  std::optional<SlackNotice> slack;  // notify steps: instead of, never besides, `run`
+  std::optional<PageNotice> page;    // notify steps: as `slack`; both may be given
+  std::optional<Approval> approval;
 };
 
 struct Trigger {
@@ -77,6 +113,8 @@ struct Runbook {
   std::vector<Param> params;
   std::vector<Step> steps;
   std::vector<Step> on_failure;  // run, in order, when a step fails and does not continue
+  // The `escalation` block as notify steps, run after on_failure: a Slack post and/or a page.
+  std::vector<Step> escalation;
 };
 
 }  // namespace rundrill::model

@@ -132,6 +132,35 @@ struct MetricExpectation {
   SourceMark mark;
 };
 
+// How many things an expectation wants: exactly `count` when set, else at least `at_least`.
+struct CountSpec {
+  std::optional<int> count;
+  int at_least = 1;
+};
+
+// Messages in one channel at the end of the drill, filtered by every field that is set.
+struct SlackExpectation {
+  std::string channel;                      // a declared channel's name (without '#') or id
+  std::optional<std::string> text_matches;  // searched in the text and in the blocks' texts
+  std::optional<std::string> reaction;      // without colons: "white_check_mark"
+  CountSpec count;
+  SourceMark mark;
+};
+
+// PagerDuty incidents at the end of the drill, filtered by every field that is set. Names
+// are kept as written: a service or user may be named by id or by name, and an id the world
+// derives from a name is only known once the world is built.
+struct PagerDutyExpectation {
+  std::optional<std::string> service;          // id or name
+  std::optional<std::string> title_matches;    // searched in the title
+  std::optional<std::string> status;           // triggered | acknowledged | resolved
+  std::optional<std::string> urgency;          // high | low
+  std::optional<std::string> acknowledged_by;  // a user id or name
+  std::vector<std::string> paged;              // user ids or names, each notified about it
+  CountSpec count;
+  SourceMark mark;
+};
+
 struct Expectations {
   std::optional<bool> resolved;                // no alert firing at the end
   std::optional<SimDuration> resolved_within;  // ... and the last one resolved by then
@@ -139,6 +168,8 @@ struct Expectations {
   std::vector<MetricExpectation> metrics;
   std::optional<std::vector<std::string>> runbooks_ran;  // exactly these, in any order
   std::vector<RunbookExpectation> runbooks;
+  std::vector<SlackExpectation> slack;
+  std::vector<PagerDutyExpectation> pagerduty;
   SourceMark mark;
 };
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "simulator/core/sim_time.h"
 #include "simulator/model/source_mark.h"
 
 namespace rundrill::model {
@@ -29,6 +30,21 @@ struct SlackRateLimitSpec {
   int burst = 3;
 };
 
+// A person who answers approval requests, as a script: `after` the request is posted they
+// react ✅ (approve) or ❌ (deny); `never` answers nothing. An answer later than the request's
+// timeout lands in Slack but decides nothing. `runbook` and `step` narrow which requests
+// they answer (empty: all).
+struct SlackApproverSpec {
+  enum class Answer { kApprove, kDeny, kNever };
+  std::string name;     // "alice"
+  std::string user_id;  // "U…"; derived from the name when empty
+  Answer answer = Answer::kApprove;
+  SimDuration after{0};
+  std::string runbook;
+  std::string step;
+  SourceMark mark;
+};
+
 struct SlackSpec {
   std::vector<SlackChannelSpec> channels;
   // Name or id of the channel the app's incoming webhook is bound to. Empty: the app has no
@@ -41,6 +57,7 @@ struct SlackSpec {
   std::string bot_user_id = "U0RUNDRILL";
   std::string bot_name = "rundrill";
   SlackRateLimitSpec rate_limit;
+  std::vector<SlackApproverSpec> approvers;
   SourceMark mark;
 };
 

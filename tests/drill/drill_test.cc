@@ -5,8 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "simulator/load/loader.h"
-#include "tests/drill/scripted_step_host.h"
+#include "tests/drill/drill_harness.h"
 
 namespace rundrill::drill {
 namespace {
@@ -32,54 +31,22 @@ timeline:
 )";
 
 model::Scenario Scenario(const std::string& text = kScenario) {
-  std::vector<load::Diagnostic> errors;
-  auto scenario = load::ParseScenario(text, "unit.yaml", &errors);
-  for (const auto& e : errors) ADD_FAILURE() << e.ToString();
-  return *scenario;
+  return testing::ScenarioFrom(text);
 }
 
-// A runbook triggered by HighErrorRate with the given steps (YAML list items).
 model::Runbook Runbook(const std::string& steps, const std::string& name = "unit",
                        const std::string& extra = "") {
-  std::vector<load::Diagnostic> errors;
-  auto runbook = load::ParseRunbook(
-      "apiVersion: rundrill/v1\nkind: Runbook\nmetadata: {name: " + name +
-          "}\ntrigger: {alertname: HighErrorRate}\n" + extra + "steps:\n" + steps,
-      name + ".yaml", &errors);
-  for (const auto& e : errors) ADD_FAILURE() << e.ToString();
-  return *runbook;
+  return testing::RunbookFrom(steps, name, extra);
 }
 
-struct Harness {
-  testing::HostJournal journal;
-  DrillOptions Options() {
-    DrillOptions options;
-    options.seed = 5;
-    options.make_host = [this](const std::vector<std::string>&) {
-      return StatusOr<std::unique_ptr<exec::StepHost>>(
-          std::make_unique<testing::ScriptedStepHost>(&journal));
-    };
-    return options;
-  }
-};
-
+using testing::RunScriptedDrill;
 DrillResult RunScripted(const model::Scenario& scenario,
                         const std::vector<model::Runbook>& runbooks) {
-  Harness harness;
-  auto result = RunDrill(scenario, runbooks, harness.Options());
-  EXPECT_TRUE(result.ok()) << result.status().message();
-  return result.ok() ? *result : DrillResult{};
+  return RunScriptedDrill(scenario, runbooks);
 }
 
 const StepRecord& Step(const DrillResult& result, const std::string& id) {
-  for (const auto& run : result.runbooks) {
-    for (const auto& step : run.steps) {
-      if (step.id == id) return step;
-    }
-  }
-  static const StepRecord kMissing;
-  ADD_FAILURE() << "no step " << id;
-  return kMissing;
+  return testing::FindStep(result, id);
 }
 
 TEST(DrillTest, WhenChoosesBranchesFromCaptures) {
@@ -182,24 +149,24 @@ TEST(DrillTest, JsonCaptureNeedsJson) {
 }
 
 TEST(DrillTest, StepsSeeParamsLabelsAndTheAlertFile) {
-  Harness harness;
+  testing::HostJournal journal;
   auto result =
       RunDrill(Scenario(),
                {Runbook("  - {id: a, type: check, run: out x}\n", "unit",
                         "params:\n  SERVICE: {label: service}\n  TIER: {label: tier, default: "
                         "web}\n")},
-               harness.Options());
+               testing::ScriptedOptions(&journal));
   ASSERT_TRUE(result.ok());
-  ASSERT_EQ(harness.journal.environments.size(), 1u);
-  const auto& env = harness.journal.environments[0];
+  ASSERT_EQ(journal.environments.size(), 1u);
+  const auto& env = journal.environments[0];
   EXPECT_EQ(env.at("SERVICE"), "api");
   EXPECT_EQ(env.at("TIER"), "web");
   EXPECT_EQ(env.at("ALERT_NAME"), "HighErrorRate");
   EXPECT_EQ(env.at("ALERT_LABEL_NAMESPACE"), "production");
   EXPECT_EQ(env.at("RUNDRILL_RUNBOOK"), "unit");
-  ASSERT_EQ(harness.journal.files.size(), 1u);
-  const std::string& payload = harness.journal.files.begin()->second;
-  EXPECT_EQ(env.at("RUNDRILL_ALERT_FILE"), "/host/" + harness.journal.files.begin()->first);
+  ASSERT_EQ(journal.files.size(), 1u);
+  const std::string& payload = journal.files.begin()->second;
+  EXPECT_EQ(env.at("RUNDRILL_ALERT_FILE"), "/host/" + journal.files.begin()->first);
   auto parsed = nlohmann::json::parse(payload);
   EXPECT_EQ(parsed["version"], "4");
   EXPECT_EQ(parsed["alerts"][0]["labels"]["service"], "api");

@@ -13,6 +13,7 @@
 //   throw                    throws std::runtime_error
 //   anything else            stdout "called: <argv joined by spaces>\n"
 
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -62,10 +63,15 @@ class FakeDispatcher : public CommandDispatcher {
   }
 
   // HTTP: answers `<METHOD> <target> #<sequence>\n` then the body, with the status the
-  // request's `x-status` header asks for (200 by default).
+  // request's `x-status` header asks for (200 by default); `x-disposition: hold` or `reset`
+  // gives no answer. `on_http`, when set, runs first (to open or close services mid-step).
   HttpDispatchResult DispatchHttp(const fakes::HttpRequest& request) override {
     http_calls.push_back(request);
+    if (on_http) on_http(request);
     HttpDispatchResult result;
+    const std::string disposition = request.Header("x-disposition");
+    if (disposition == "hold") result.disposition = HttpDispatchResult::Disposition::kHold;
+    if (disposition == "reset") result.disposition = HttpDispatchResult::Disposition::kReset;
     const std::string status = request.Header("x-status");
     result.response.status = status.empty() ? 200 : std::stoi(status);
     result.response.headers = {{"Content-Type", "text/plain"}, {"X-Fake", "yes"}};
@@ -76,6 +82,7 @@ class FakeDispatcher : public CommandDispatcher {
 
   std::vector<fakes::CommandRequest> calls;
   std::vector<fakes::HttpRequest> http_calls;
+  std::function<void(const fakes::HttpRequest&)> on_http;
 };
 
 }  // namespace rundrill::exec::testing

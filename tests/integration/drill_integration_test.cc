@@ -400,8 +400,9 @@ std::string ReadAll(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(file), {});
 }
 
-// result.json and report.md of the bundled drill, byte for byte. Run from the source folder
-// so that every path in them is relative. RUNDRILL_UPDATE_GOLDEN=1 rewrites the files.
+// result.json, report.md and postmortem.md of the bundled drill, byte for byte. Run from the
+// source folder so that every path in them is relative. RUNDRILL_UPDATE_GOLDEN=1 rewrites the
+// files.
 TEST(DrillIntegrationTest, BundledDrillReportsMatchGoldenFiles) {
   const std::string out = testing::TempDir() + "/rundrill-golden";
   std::filesystem::remove_all(out);
@@ -411,7 +412,11 @@ TEST(DrillIntegrationTest, BundledDrillReportsMatchGoldenFiles) {
           out,
       kSource);
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  for (const char* name : {"result.json", "report.md"}) {
+  EXPECT_NE(
+      run.output.find("\nreport: " + out + "/report.md\npostmortem: " + out + "/postmortem.md\n"),
+      std::string::npos)
+      << run.output;
+  for (const char* name : {"result.json", "report.md", "postmortem.md"}) {
     const std::string golden = kSource + "/tests/reports/golden/bad-deploy-crashloop." + name;
     const std::string actual = ReadAll(out + "/" + name);
     if (std::getenv("RUNDRILL_UPDATE_GOLDEN") != nullptr) {
@@ -419,6 +424,35 @@ TEST(DrillIntegrationTest, BundledDrillReportsMatchGoldenFiles) {
     }
     EXPECT_EQ(actual, ReadAll(golden)) << "differs from " << golden;
   }
+}
+
+// A drill in which no alert fires has no incident: no postmortem.md, and one left in the
+// folder by an earlier run is removed rather than left beside this run's result.
+TEST(DrillIntegrationTest, DrillWithoutAlertWritesNoPostmortemAndRemovesAStaleOne) {
+  const std::string dir = testing::TempDir() + "/rundrill-no-incident";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir + "/out");
+  std::ofstream(dir + "/quiet.yaml") << R"(apiVersion: rundrill/v1
+kind: Scenario
+metadata: {name: quiet}
+horizon: 10m
+world:
+  kubernetes:
+    deployments:
+      - name: api
+        namespace: production
+        replicas: 1
+        history: [{image: registry.example/api:1.0.0}]
+expect:
+  deployments: [{deployment: production/api, healthy: true}]
+)";
+  std::ofstream(dir + "/out/postmortem.md") << "# Post-Mortem: from an earlier run\n";
+  auto run = RunTool("run " + dir + "/quiet.yaml --runbook " + kSource +
+                     "/runbooks/high-error-rate.yaml --out " + dir + "/out");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/out/result.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/out/postmortem.md"));
+  EXPECT_EQ(run.output.find("postmortem:"), std::string::npos) << run.output;
 }
 
 TEST(DrillIntegrationTest, CliValidateReportsEveryErrorWithExitCode2) {

@@ -436,15 +436,22 @@ namespace {
 // The loopback HTTP server, driven by real clients (curl, python3's urllib and raw sockets).
 class HttpServerIntegration : public ExecIntegration {
  protected:
+  void SetUp() override {
+    ExecIntegration::SetUp();
+    // The old runner goes first: it removes the socket file the new one binds.
+    runner_.reset();
+    runner_ = std::make_unique<StepRunner>(*sandbox_, std::vector<std::string>{"fake"});
+  }
+
   StepProcessSpec HttpSpec(const std::string& command) {
     StepProcessSpec spec = Spec(command);
-    spec.env["FAKE_URL"] = runner_->HttpBaseUrl();
+    spec.env["FAKE_URL"] = runner_->HttpBaseUrl("fake");
     return spec;
   }
 };
 
 TEST_F(HttpServerIntegration, ListensOnLoopbackOnly) {
-  EXPECT_THAT(runner_->HttpBaseUrl(), ::testing::StartsWith("http://127.0.0.1:"));
+  EXPECT_THAT(runner_->HttpBaseUrl("fake"), ::testing::StartsWith("http://127.0.0.1:"));
 }
 
 TEST_F(HttpServerIntegration, CurlAndProgramCallsShareOneSequence) {
@@ -459,6 +466,7 @@ TEST_F(HttpServerIntegration, CurlAndProgramCallsShareOneSequence) {
   EXPECT_EQ(call.Header("content-type"), "application/json");
   EXPECT_EQ(call.Path(), "/slack/services/T1/B1/x");
   EXPECT_EQ(call.step_id, "step-1");
+  EXPECT_EQ(call.service, "fake");
   EXPECT_EQ(result.calls, 3);
 }
 
