@@ -11,11 +11,12 @@
 #include "reports/result_json.h"
 #include "simulator/drill/drill.h"
 #include "simulator/load/loader.h"
+#include "tests/integration/integration_harness.h"
 
 namespace rundrill {
 namespace {
 
-const std::string kSource = RUNDRILL_SOURCE_DIR;
+using integration::kSource;
 
 load::Catalog LoadLibrary() {
   std::vector<load::Diagnostic> errors;
@@ -24,14 +25,7 @@ load::Catalog LoadLibrary() {
   return catalog;
 }
 
-drill::DrillOptions Options(uint64_t seed) {
-  drill::DrillOptions options;
-  options.seed = seed;
-  options.shim_path = RUNDRILL_SHIM_PATH;
-  options.wall_limit = std::chrono::milliseconds(10000);
-  options.reproduce = "rundrill run (test)";
-  return options;
-}
+drill::DrillOptions Options(uint64_t seed) { return integration::RealProcessOptions(seed); }
 
 std::vector<std::string> BundledScenarios() {
   return {"bad-deploy-crashloop",
@@ -43,7 +37,11 @@ std::vector<std::string> BundledScenarios() {
           "kubeconfig-expires-mid-runbook",
           "flapping-error-rate",
           "api-latency-after-deploy",
-          "api-latency-pool-saturated"};
+          "api-latency-pool-saturated",
+          "crashloop-python-autoremediate",
+          "crashloop-fix-fails-pages-oncall",
+          "disk-full-curl-cleanup",
+          "disk-full-curl-cleanup-pages-oncall"};
 }
 
 class BundledLibraryTest : public ::testing::TestWithParam<std::string> {};

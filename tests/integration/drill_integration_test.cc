@@ -11,20 +11,14 @@
 #include "reports/result_json.h"
 #include "simulator/drill/drill.h"
 #include "simulator/load/loader.h"
+#include "tests/integration/integration_harness.h"
 
 namespace rundrill {
 namespace {
 
-const std::string kSource = RUNDRILL_SOURCE_DIR;
+using integration::kSource;
 
-drill::DrillOptions Options(uint64_t seed) {
-  drill::DrillOptions options;
-  options.seed = seed;
-  options.shim_path = RUNDRILL_SHIM_PATH;
-  options.wall_limit = std::chrono::milliseconds(10000);
-  options.reproduce = "rundrill run (test)";
-  return options;
-}
+drill::DrillOptions Options(uint64_t seed) { return integration::RealProcessOptions(seed); }
 
 model::Scenario LoadScenario(const std::string& relative) {
   std::vector<load::Diagnostic> errors;
@@ -33,12 +27,7 @@ model::Scenario LoadScenario(const std::string& relative) {
   return *scenario;
 }
 
-model::Runbook LoadRunbook(const std::string& relative) {
-  std::vector<load::Diagnostic> errors;
-  auto runbook = load::LoadRunbookFile(kSource + "/" + relative, &errors);
-  for (const auto& e : errors) ADD_FAILURE() << e.ToString();
-  return *runbook;
-}
+using integration::LoadRunbook;
 
 model::Runbook ParseRunbookText(const std::string& text) {
   std::vector<load::Diagnostic> errors;
@@ -377,7 +366,7 @@ TEST(DrillIntegrationTest, CliRunWritesReportsAndExitCodes) {
 
   auto validate = RunTool("validate " + kSource + "/runbooks " + kSource + "/scenarios");
   EXPECT_EQ(validate.exit_code, 0) << validate.output;
-  EXPECT_EQ(validate.output, "ok: 4 runbooks, 10 scenarios\n");
+  EXPECT_EQ(validate.output, "ok: 6 runbooks, 14 scenarios\n");
 
   // Without --runbook, every runbook in the folder whose trigger matches the alert runs.
   auto routed =

@@ -10,53 +10,23 @@
 
 #include "reports/markdown_report.h"
 #include "simulator/drill/drill.h"
-#include "tests/drill/drill_harness.h"
+#include "tests/integration/integration_harness.h"
 
 namespace rundrill {
 namespace {
 
 using ::testing::HasSubstr;
 
-const std::string kSource = RUNDRILL_SOURCE_DIR;
-
-drill::DrillOptions Options() {
-  drill::DrillOptions options;
-  options.seed = 4;
-  options.shim_path = RUNDRILL_SHIM_PATH;
-  options.wall_limit = std::chrono::milliseconds(10000);
-  options.reproduce = "rundrill run (test)";
-  return options;
-}
-
 // An alert at 1m; `timeline` adds the faults (YAML list items).
 model::Scenario Scenario(const std::string& timeline) {
-  const std::string text = R"(apiVersion: rundrill/v1
-kind: Scenario
-metadata: {name: http-faults}
-horizon: 30m
-world:
-  kubernetes:
-    deployments:
-      - name: api
-        namespace: production
-        replicas: 2
-        history: [{image: registry.example/api:1.0.0}]
-timeline:
-)" + timeline + R"(
-  - at: 1m
-    fire_alert:
-      labels: {alertname: HighErrorRate, service: api}
-)";
-  return drill::testing::ScenarioFrom(text, kSource + "/scenarios/inline.yaml");
+  return integration::AlertAfter("http-faults", timeline);
 }
 
 model::Runbook Runbook(const std::string& steps) {
-  return drill::testing::RunbookText(
-      "apiVersion: rundrill/v1\nkind: Runbook\nmetadata: {name: post}\n"
-      "trigger: {alertname: HighErrorRate}\nsteps:\n" +
-          steps,
-      kSource + "/runbooks/inline.yaml");
+  return integration::InlineRunbook("post", steps);
 }
+
+drill::DrillOptions Options() { return integration::RealProcessOptions(4); }
 
 drill::DrillResult RunWith(const std::string& timeline, const std::string& steps) {
   auto result = drill::RunDrill(Scenario(timeline), {Runbook(steps)}, Options());

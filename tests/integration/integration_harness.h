@@ -1,0 +1,64 @@
+#pragma once
+
+// Drills with real processes: the shim, /bin/sh, curl and python3 in a real sandbox.
+
+#include <chrono>
+#include <string>
+
+#include "simulator/drill/drill.h"
+#include "tests/drill/drill_harness.h"
+
+namespace rundrill::integration {
+
+inline const std::string kSource = RUNDRILL_SOURCE_DIR;
+
+inline drill::DrillOptions RealProcessOptions(uint64_t seed) {
+  drill::DrillOptions options;
+  options.seed = seed;
+  options.shim_path = RUNDRILL_SHIM_PATH;
+  options.wall_limit = std::chrono::milliseconds(10000);
+  options.reproduce = "rundrill run (test)";
+  return options;
+}
+
+// Two replicas of api, the default Slack workspace and PagerDuty account, and a
+// HighErrorRate alert at 1m after `timeline`'s own events (YAML list items). Said to live in
+// scenarios/, so relative paths resolve as for bundled scenarios.
+inline model::Scenario AlertAfter(const std::string& name, const std::string& timeline) {
+  return drill::testing::ScenarioFrom(R"(apiVersion: rundrill/v1
+kind: Scenario
+metadata: {name: )" + name + R"(}
+horizon: 30m
+world:
+  kubernetes:
+    deployments:
+      - name: api
+        namespace: production
+        replicas: 2
+        history: [{image: registry.example/api:1.0.0}]
+timeline:
+)" + timeline + R"(
+  - at: 1m
+    fire_alert:
+      labels: {alertname: HighErrorRate, service: api}
+)",
+                                      kSource + "/scenarios/inline.yaml");
+}
+
+// A bundled runbook, by its path from the source root ("runbooks/disk-space.yaml").
+inline model::Runbook LoadRunbook(const std::string& relative) {
+  std::vector<load::Diagnostic> errors;
+  auto runbook = load::LoadRunbookFile(kSource + "/" + relative, &errors);
+  for (const auto& e : errors) ADD_FAILURE() << e.ToString();
+  return runbook ? *runbook : model::Runbook{};
+}
+
+// A runbook started by HighErrorRate, said to live in runbooks/.
+inline model::Runbook InlineRunbook(const std::string& name, const std::string& steps) {
+  return drill::testing::RunbookText(
+      "apiVersion: rundrill/v1\nkind: Runbook\nmetadata: {name: " + name +
+          "}\ntrigger: {alertname: HighErrorRate}\nsteps:\n" + steps,
+      kSource + "/runbooks/inline.yaml");
+}
+
+}  // namespace rundrill::integration
