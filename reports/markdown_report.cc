@@ -106,6 +106,38 @@ std::string RenderMarkdown(const drill::DrillResult& r) {
     md << "\n";
   }
 
+  if (r.verification) {
+    const auto& v = *r.verification;
+    md << "## Checks\n\n";
+    if (v.findings.empty()) {
+      md << "No runbook ran, so there was nothing to check.\n\n";
+    } else {
+      md << "| | Check | Runbook / step | Found | Where |\n|---|---|---|---|---|\n";
+      for (const auto& f : v.findings) {
+        md << "| "
+           << (f.skipped  ? "⏭️"
+               : f.passed ? "✅"
+                          : "❌")
+           << " | " << f.check << " | " << Cell(f.runbook + (f.step.empty() ? "" : " / " + f.step))
+           << " | " << Cell(f.summary) << " | `" << f.mark << "` |\n";
+      }
+      md << "\n";
+      for (const auto& f : v.findings) {
+        if (f.passed || f.diff.empty()) continue;
+        md << "### " << f.check << ": " << f.runbook << (f.step.empty() ? "" : " / " + f.step)
+           << "\n\n";
+        std::string lines;
+        for (const auto& d : f.diff) lines += verify::FormatDiffEntry(d) + "\n";
+        md << Fenced(lines, "diff") << "\n";
+      }
+    }
+    if (!v.mutating_without_rollback.empty()) {
+      md << "Steps that change the world and have no rollback:\n\n";
+      for (const auto& s : v.mutating_without_rollback) md << "- " << s << "\n";
+      md << "\n";
+    }
+  }
+
   if (!r.alerts.empty()) {
     // Each alert episode is an incident; this is where "which alert started which run" is
     // read.

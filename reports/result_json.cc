@@ -55,6 +55,34 @@ json StepToJson(const drill::StepRecord& step) {
   return out;
 }
 
+json DiffToJson(const std::vector<verify::DiffEntry>& diff) {
+  json out = json::array();
+  for (const auto& d : diff) {
+    json entry{{"path", d.path}, {"text", verify::FormatDiffEntry(d)}};
+    if (d.had_before) entry["before"] = d.before;
+    if (d.has_after) entry["after"] = d.after;
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+json VerificationToJson(const verify::Verification& v) {
+  json findings = json::array();
+  for (const auto& f : v.findings) {
+    findings.push_back(json{{"check", f.check},
+                            {"runbook", f.runbook},
+                            {"step", f.step},
+                            {"source", f.mark},
+                            {"passed", f.passed},
+                            {"skipped", f.skipped},
+                            {"summary", f.summary},
+                            {"diff", DiffToJson(f.diff)}});
+  }
+  return json{{"passed", v.passed()},
+              {"findings", findings},
+              {"mutating_without_rollback", v.mutating_without_rollback}};
+}
+
 }  // namespace
 
 json ResultToJson(const drill::DrillResult& result) {
@@ -119,7 +147,7 @@ json ResultToJson(const drill::DrillResult& result) {
     expectations.push_back(
         json{{"what", e.what}, {"passed", e.passed}, {"detail", e.detail}, {"source", e.source}});
   }
-  return json{
+  json out{
       {"schema", kResultSchema},
       {"scenario", json{{"name", result.scenario_name},
                         {"path", result.scenario_path},
@@ -139,6 +167,8 @@ json ResultToJson(const drill::DrillResult& result) {
       {"final_world", result.final_world},
       {"reproduce", result.reproduce},
   };
+  if (result.verification) out["verification"] = VerificationToJson(*result.verification);
+  return out;
 }
 
 std::string RenderResultJson(const drill::DrillResult& result) {

@@ -10,7 +10,7 @@ packages=(
   libboost-dev libboost-filesystem-dev libboost-system-dev libboost-regex-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
-  python3 python3-httpx curl jq
+  python3 python3-httpx curl jq shellcheck
 )
 missing=()
 for p in "${packages[@]}"; do

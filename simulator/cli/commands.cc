@@ -5,13 +5,16 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <ostream>
 
 #include "reports/markdown_report.h"
 #include "reports/postmortem.h"
 #include "reports/result_json.h"
 #include "simulator/drill/drill.h"
+#include "simulator/lint/lint.h"
 #include "simulator/load/loader.h"
+#include "simulator/verify/checks.h"
 
 namespace rundrill::cli {
 namespace {
@@ -22,8 +25,12 @@ void PrintDiagnostics(const std::vector<load::Diagnostic>& errors, std::ostream&
   for (const auto& e : errors) err << e.ToString() << "\n";
 }
 
-// Writes through a temporary file and a rename, so a crash never leaves half a
-// report.
+std::string FigureText(const std::optional<SimDuration>& d) {
+  return d ? FormatDuration(*d) : "n/a";
+}
+
+}  // namespace
+
 bool WriteFileAtomically(const fs::path& path, const std::string& content, std::string* error) {
   const fs::path temp = path.string() + ".tmp";
   {
@@ -46,12 +53,6 @@ bool WriteFileAtomically(const fs::path& path, const std::string& content, std::
   }
   return true;
 }
-
-std::string FigureText(const std::optional<SimDuration>& d) {
-  return d ? FormatDuration(*d) : "n/a";
-}
-
-}  // namespace
 
 std::string ShellQuote(const std::string& arg) {
   if (!arg.empty() &&
@@ -86,6 +87,41 @@ int Validate(const ValidateOptions& options, Io io) {
     io.err << errors.size() << (errors.size() == 1 ? " error" : " errors") << "\n";
     return kExitBadInput;
   }
+
+  std::unique_ptr<lint::ShellcheckRunner> shellcheck;
+  if (options.shellcheck && !catalog.runbooks.empty()) {
+    shellcheck = lint::FindShellcheck();
+    if (!shellcheck) io.err << "lint: shellcheck is not on PATH; shell checks skipped\n";
+  }
+  size_t lint_errors = 0;
+  size_t lint_warnings = 0;
+  size_t silenced = 0;
+  for (const model::Runbook& runbook : catalog.runbooks) {
+    lint::LintOptions lint_options;
+    lint_options.shellcheck = shellcheck.get();
+    std::string shellcheck_error;
+    for (const lint::LintFinding& f : lint::LintRunbook(runbook, lint_options, &shellcheck_error)) {
+      if (f.silenced()) {
+        ++silenced;
+        if (options.show_silenced) io.out << f.ToString() << "\n";
+        continue;
+      }
+      (f.severity == lint::Severity::kError ? lint_errors : lint_warnings)++;
+      io.out << f.ToString() << "\n";
+    }
+    if (!shellcheck_error.empty()) {
+      io.err << runbook.path << ": shell checks skipped: " << shellcheck_error << "\n";
+    }
+  }
+
+  if (lint_errors + lint_warnings > 0) {
+    io.out << "lint: " << lint_errors << (lint_errors == 1 ? " error, " : " errors, ")
+           << lint_warnings << (lint_warnings == 1 ? " warning" : " warnings") << " in "
+           << catalog.runbooks.size() << " runbook" << (catalog.runbooks.size() == 1 ? "" : "s");
+    if (silenced > 0) io.out << " (" << silenced << " silenced)";
+    io.out << "\n";
+  }
+  if (lint_errors > 0 || (options.strict && lint_warnings > 0)) return kExitFailed;
   io.out << "ok: " << catalog.runbooks.size() << " runbook"
          << (catalog.runbooks.size() == 1 ? "" : "s") << ", " << catalog.scenarios.size()
          << " scenario" << (catalog.scenarios.size() == 1 ? "" : "s") << "\n";
@@ -124,12 +160,22 @@ int Run(const RunOptions& options, Io io) {
   if (options.wall_limit != RunOptions{}.wall_limit) {
     reproduce += " --wall-limit " + FormatDuration(SimDuration(options.wall_limit.count()));
   }
+  if (options.verify) reproduce += " --verify";
   drill_options.reproduce = reproduce;
 
   auto result = drill::RunDrill(*scenario, runbooks, drill_options);
   if (!result.ok()) {
     io.err << "rundrill: " << result.status().message() << "\n";
     return result.status().ExitCode();
+  }
+  if (options.verify) {
+    auto verification = verify::VerifyDrill(*scenario, runbooks, drill_options, *result);
+    if (!verification.ok()) {
+      io.err << "rundrill: " << verification.status().message() << "\n";
+      return verification.status().ExitCode();
+    }
+    result->passed = result->passed && verification->passed();
+    result->verification = std::move(*verification);
   }
 
   std::error_code ec;
@@ -175,6 +221,18 @@ int Run(const RunOptions& options, Io io) {
     io.out << ")\n";
   }
   io.out << "  expectations: " << met << "/" << r.expectations.size() << " met\n";
+  if (r.verification) {
+    size_t checks_passed = 0;
+    for (const auto& f : r.verification->findings) checks_passed += f.passed;
+    io.out << "  checks: " << checks_passed << "/" << r.verification->findings.size()
+           << " passed\n";
+    for (const auto& f : r.verification->findings) {
+      if (!f.passed) {
+        io.out << "    " << f.check << " " << f.runbook << (f.step.empty() ? "" : "/" + f.step)
+               << ": " << f.summary << "\n";
+      }
+    }
+  }
   for (const auto& e : r.expectations) {
     if (!e.passed) io.out << "    not met: " << e.what << " — found " << e.detail << "\n";
   }

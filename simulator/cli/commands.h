@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -22,7 +23,12 @@ struct Io {
 
 struct ValidateOptions {
   std::vector<std::string> paths;
+  bool strict = false;         // lint warnings fail too (exit 1)
+  bool show_silenced = false;  // also list findings a step's `lint: ignore` silenced
+  bool shellcheck = true;      // run shellcheck on each step when it is on PATH
 };
+// Loads (exit 2 on any error), then lints every runbook: exit 1 on a lint error, or on a
+// warning with `strict`.
 int Validate(const ValidateOptions& options, Io io);
 
 struct RunOptions {
@@ -33,6 +39,7 @@ struct RunOptions {
   std::string out_dir = "out";
   std::chrono::milliseconds wall_limit{30000};
   std::string shim_path;
+  bool verify = false;  // also run the idempotence, rollback and crash-consistency checks
 };
 int Run(const RunOptions& options, Io io);
 
@@ -50,6 +57,10 @@ int Exec(const ExecOptions& options, Io io);
 
 // rundrill-shim beside the running executable, unless RUNDRILL_SHIM names another.
 std::string DefaultShimPath();
+
+// Writes through a temporary file and a rename, so a crash never leaves half a report.
+bool WriteFileAtomically(const std::filesystem::path& path, const std::string& content,
+                         std::string* error);
 
 // Quotes one argument for /bin/sh so it reaches the program unchanged.
 std::string ShellQuote(const std::string& arg);

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "simulator/cli/commands.h"
+#include "simulator/cli/coverage_command.h"
 #include "simulator/core/sim_time.h"
 
 namespace {
@@ -24,8 +25,15 @@ int main(int argc, char** argv) {
 
   cli::ValidateOptions validate;
   auto* validate_cmd =
-      app.add_subcommand("validate", "Check runbooks and scenarios; exit 2 on any error");
+      app.add_subcommand("validate",
+                         "Check runbooks and scenarios (exit 2 on any error), then lint the "
+                         "runbooks (exit 1 on a lint error)");
   validate_cmd->add_option("paths", validate.paths, "Files or folders")->required();
+  validate_cmd->add_flag("--strict", validate.strict, "Lint warnings fail too (exit 1)");
+  validate_cmd->add_flag("--show-silenced", validate.show_silenced,
+                         "Also list findings silenced by a step's lint: ignore, with reasons");
+  validate_cmd->add_flag("!--no-shellcheck", validate.shellcheck,
+                         "Skip the shellcheck pass even when shellcheck is on PATH");
 
   cli::RunOptions run;
   std::string run_wall_limit = "30s";
@@ -35,6 +43,9 @@ int main(int argc, char** argv) {
                       "Runbook file (repeatable); default: every runbook in --runbooks");
   run_cmd->add_option("--runbooks", run.runbooks_dir, "Folder of runbooks")->capture_default_str();
   run_cmd->add_option("--seed", run.seed, "Seed (default: the scenario's, else 1)");
+  run_cmd->add_flag("--verify", run.verify,
+                    "Also check idempotence (per step and per runbook), rollbacks and "
+                    "crash-consistency; a failed check fails the drill");
   run_cmd->add_option("--out", run.out_dir, "Where result.json, report.md and postmortem.md go")
       ->capture_default_str();
   run_cmd
@@ -58,6 +69,23 @@ int main(int argc, char** argv) {
       ->check(CheckDuration);
   exec_cmd->add_option("command", exec.command, "The command, after --")->required();
 
+  cli::CoverageOptions coverage;
+  std::string coverage_wall_limit = "30s";
+  auto* coverage_cmd = app.add_subcommand(
+      "coverage", "Run every scenario with every runbook; report steps and branches never taken");
+  coverage_cmd->add_option("--runbooks", coverage.runbooks_dir, "Folder of runbooks")
+      ->capture_default_str();
+  coverage_cmd->add_option("--scenarios", coverage.scenarios_dir, "Folder of scenarios")
+      ->capture_default_str();
+  coverage_cmd->add_option("--seed", coverage.seed, "Seed (default: each scenario's, else 1)");
+  coverage_cmd->add_option("--out", coverage.out_dir, "Where coverage.json and coverage.md go")
+      ->capture_default_str();
+  coverage_cmd
+      ->add_option("--wall-limit", coverage_wall_limit,
+                   "Real time a step may go without calling a fake")
+      ->check(CheckDuration)
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -71,6 +99,10 @@ int main(int argc, char** argv) {
     if (*run_cmd) {
       run.wall_limit = std::chrono::milliseconds(ParseDuration(run_wall_limit)->count());
       return cli::Run(run, io);
+    }
+    if (*coverage_cmd) {
+      coverage.wall_limit = std::chrono::milliseconds(ParseDuration(coverage_wall_limit)->count());
+      return cli::Coverage(coverage, io);
     }
     if (*exec_cmd) {
       exec.wall_limit = std::chrono::milliseconds(ParseDuration(exec_wall_limit)->count());

@@ -24,6 +24,7 @@
 #include "simulator/drill/step_verdict.h"
 #include "simulator/drill/trigger.h"
 #include "simulator/exec/step_host.h"
+#include "simulator/model/shimmed_programs.h"
 #include "simulator/world/metrics/metrics.h"
 #include "simulator/world/world.h"
 
@@ -38,14 +39,6 @@ using alerting::Fingerprint;
 // Alertmanager-like rule evaluation cadence: how often `resolve_when` is looked
 // at.
 constexpr SimDuration kEvaluationInterval{15000};
-
-// Programs that resolve to the shim. Those without a backend answer that they are not
-// modelled: linking them still matters, so a runbook can never reach the real ssh, cloud
-// CLI or database client. (curl stays real: it is how runbooks reach the loopback HTTP
-// fakes.)
-const std::vector<std::string> kShimmedPrograms = {
-    "kubectl", "sleep", "ssh",   "scp",       "sftp",      "rsync",  "helm", "aws", "gcloud",
-    "az",      "psql",  "mysql", "redis-cli", "terraform", "docker", "wget", "nc"};
 
 // Where a host without an HTTP server (the engine's tests) points the services: a closed
 // loopback port, so a post fails as against an unreachable service, and a `${VAR:-default}`
@@ -155,7 +148,7 @@ class CallContext : public fakes::SimContext {
   bool deadline_reached_ = false;
 };
 
-class Drill : public exec::CommandDispatcher, public BuiltinHost {
+class Drill : public exec::CommandDispatcher, public BuiltinHost, public DrillControl {
  public:
   Drill(const model::Scenario& scenario, std::vector<model::Runbook> runbooks,
         const DrillOptions& options)
@@ -190,7 +183,7 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost {
       Status checked = CheckBuiltins(runbook, scenario_);
       if (!checked.ok()) return checked;
     }
-    std::vector<std::string> programs = kShimmedPrograms;
+    std::vector<std::string> programs = model::ShimmedPrograms();
     auto stubs = fakes::CreateStubBackends(scenario_.stubs);
     if (!stubs.ok()) return stubs.status();
     for (auto& stub : *stubs) {
@@ -212,6 +205,7 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost {
     result_.scenario_description = scenario_.description;
     result_.seed = options_.seed;
     result_.horizon = scenario_.horizon;
+    step_horizon_ = scenario_.horizon;
     result_.start_time = epoch_.Rfc3339(SimTime(0));
     result_.reproduce = options_.reproduce;
     for (const auto& runbook : runbooks_) result_.runbook_paths.push_back(runbook.path);
@@ -237,8 +231,60 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost {
       AdvanceTo(next);
     }
     AdvanceTo(std::max(scenario_.horizon, scheduler_.Now()));
+    if (options_.probe != nullptr) {
+      options_.probe->AtEnd(*this);
+      if (!probe_status_.ok()) return probe_status_;
+    }
     Finish();
     return std::move(result_);
+  }
+
+  // ---- DrillControl: what verification probes do between steps.
+
+  world::World Fork() const override { return world_; }
+  nlohmann::json Snapshot() const override { return world_.Snapshot(); }
+  nlohmann::json SnapshotOfFork(world::World& fork) override {
+    fork.AdvanceTo(Now());
+    return fork.Snapshot();
+  }
+  bool ScenarioEventSince(SimTime since) const override {
+    return std::any_of(result_.timeline.begin(), result_.timeline.end(), [&](const auto& e) {
+      return e.at >= since && (e.kind.rfind("scenario.", 0) == 0 || e.kind.rfind("fault.", 0) == 0);
+    });
+  }
+  StepRecord RerunStep() override {
+    StepRecord rerun;
+    if (frame_ == nullptr) return rerun;
+    KeepStatus(RunStep(*frame_->runbook, *frame_->step, *frame_->env, *frame_->scope, &rerun));
+    return rerun;
+  }
+  StepRecord RunCommand(const std::string& id, const std::string& command) override {
+    StepRecord out;
+    if (frame_ == nullptr) return out;
+    model::Step step;
+    step.id = id;
+    step.name = id;
+    step.type = model::StepType::kAction;
+    step.run = command;
+    step.mark = frame_->step->mark;
+    ConditionScope scope = *frame_->scope;  // the check's own step leaves no outcome behind
+    KeepStatus(RunStep(*frame_->runbook, step, *frame_->env, scope, &out));
+    return out;
+  }
+  void StopRunbook() override { stop_runbook_ = true; }
+  void RestartRunbook() override {
+    if (frame_ != nullptr) pending_.push_front(*frame_->invocation);
+  }
+  std::vector<RunbookRecord> RerunRunbooks() override {
+    const size_t first = result_.runbooks.size();
+    const std::vector<Invocation> ran = ran_;
+    // Past the horizon, each step still has its own timeout.
+    step_horizon_ = SimTime::max();
+    for (const Invocation& invocation : ran) KeepStatus(RunRunbook(invocation));
+    step_horizon_ = scenario_.horizon;
+    std::vector<RunbookRecord> out(result_.runbooks.begin() + first, result_.runbooks.end());
+    result_.runbooks.resize(first);
+    return out;
   }
 
   StatusOr<ExecResult> Exec(SimTime at, const std::string& command) {
@@ -282,7 +328,7 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost {
   // ---- BuiltinHost: what the drill's own Slack posts, pages and approvals use.
 
   bool WaitUntil(SimTime t) override {
-    const SimTime limit = std::min(current_.deadline, scenario_.horizon);
+    const SimTime limit = std::min(current_.deadline, step_horizon_);
     if (t > limit) {
       AdvanceTo(limit);
       return false;
@@ -882,7 +928,13 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost {
     return outcome;
   }
 
+  // A probe's own runs can fail for environment reasons; the drill reports that at its end.
+  void KeepStatus(Status status) {
+    if (!status.ok() && probe_status_.ok()) probe_status_ = std::move(status);
+  }
+
   Status RunRunbook(const Invocation& invocation) {
+    ran_.push_back(invocation);
     const model::Runbook& runbook = runbooks_[invocation.runbook];
     const Alert& alert = invocation.alert;
     RunbookRecord record;
@@ -944,9 +996,22 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost {
         record.steps.push_back(std::move(skipped));
         continue;
       }
+      if (stop_runbook_) {
+        record.steps.push_back(SkippedRecord(step, "not reached: the runner stopped"));
+        scope.outcomes[step.id] = StepOutcome::kSkipped;
+        continue;
+      }
+      StepFrame frame{&runbook, &step, &env, &scope, &invocation};
+      frame_ = &frame;
+      if (options_.probe != nullptr) options_.probe->BeforeStep(runbook, step, *this);
       StepRecord step_record;
       Status status = RunStep(runbook, step, env, scope, &step_record);
       if (!status.ok()) return status;
+      if (options_.probe != nullptr && step_record.outcome != StepOutcome::kSkipped) {
+        options_.probe->AfterStep(runbook, step, step_record, *this);
+        if (!probe_status_.ok()) return probe_status_;
+      }
+      frame_ = nullptr;
       if ((step_record.outcome == StepOutcome::kFailed ||
            step_record.outcome == StepOutcome::kTimedOut) &&
           !step.continue_on_failure) {
@@ -954,6 +1019,14 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost {
         stopped_at = step.id;
       }
       record.steps.push_back(std::move(step_record));
+    }
+    if (stop_runbook_) {
+      stop_runbook_ = false;
+      record.outcome = "stopped";
+      record.ended_at = Now();
+      Note("runbook.stopped", runbook.name + " stopped: its runner died");
+      result_.runbooks.push_back(std::move(record));
+      return Status::Ok();
     }
     if (failed) {
       for (const auto& step : runbook.on_failure) {
@@ -1025,7 +1098,7 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost {
     *record = SkippedRecord(step, "");
     record->started_at = Now();
     record->ended_at = Now();
-    if (Now() >= scenario_.horizon) {
+    if (Now() >= step_horizon_) {
       record->reason = "not reached: the scenario's horizon came first";
       scope.outcomes[step.id] = StepOutcome::kSkipped;
       return Status::Ok();
@@ -1038,8 +1111,8 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost {
     }
     if (step.type == model::StepType::kWait) {
       const SimTime until = SaturatingAdd(Now(), step.duration);
-      const bool cut = until > scenario_.horizon;
-      AdvanceTo(std::min(until, scenario_.horizon));
+      const bool cut = until > step_horizon_;
+      AdvanceTo(std::min(until, step_horizon_));
       record->outcome = cut ? StepOutcome::kTimedOut : StepOutcome::kSucceeded;
       record->reason = cut ? "stopped at the scenario's horizon" : "";
       record->ended_at = Now();
@@ -1073,8 +1146,8 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost {
         const double capped =
             std::min(backoff_ms, static_cast<double>(step.retries.max_backoff.count()));
         const SimTime retry_at = SaturatingAdd(Now(), SimDuration(static_cast<int64_t>(capped)));
-        if (retry_at >= scenario_.horizon) {
-          AdvanceTo(scenario_.horizon);
+        if (retry_at >= step_horizon_) {
+          AdvanceTo(step_horizon_);
           record->reason += "; no retry: the scenario's horizon came first";
           break;
         }
@@ -1085,9 +1158,8 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost {
       try_record.started_at = Now();
       const SimTime own_deadline = SaturatingAdd(Now(), step.timeout);
       const DeadlineKind deadline_kind =
-          own_deadline > scenario_.horizon ? DeadlineKind::kHorizon : DeadlineKind::kStepTimeout;
-      current_ =
-          CurrentStep{runbook.name, step.id, attempt, std::min(own_deadline, scenario_.horizon)};
+          own_deadline > step_horizon_ ? DeadlineKind::kHorizon : DeadlineKind::kStepTimeout;
+      current_ = CurrentStep{runbook.name, step.id, attempt, std::min(own_deadline, step_horizon_)};
       if (step.run.empty()) {
         RunBuiltinAttempt(step, context, deadline_kind, &try_record);
         record->outcome = try_record.failures.empty()            ? StepOutcome::kSucceeded
@@ -1137,7 +1209,7 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost {
   // The approval gate: true when the step may run. Otherwise `record` says why not.
   bool Approved(const model::Runbook& runbook, const model::Step& step,
                 const BuiltinContext& context, StepRecord* record) {
-    current_ = CurrentStep{runbook.name, step.id, 0, scenario_.horizon};
+    current_ = CurrentStep{runbook.name, step.id, 0, step_horizon_};
     builtin_sequence_ = 0;
     ApprovalRecord approval = RequestApproval(*this, *step.approval, context);
     const bool go = approval.decision == "approved" || approval.decision == "auto-approved";
@@ -1342,6 +1414,21 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost {
   std::set<SimTime> scheduled_flushes_;
   std::deque<Invocation> pending_;
   CurrentStep current_;
+  // The step a probe acts on, while it runs.
+  struct StepFrame {
+    const model::Runbook* runbook;
+    const model::Step* step;
+    std::map<std::string, std::string>* env;
+    ConditionScope* scope;
+    const Invocation* invocation;
+  };
+  StepFrame* frame_ = nullptr;
+  std::vector<Invocation> ran_;  // every runbook run, in order
+  bool stop_runbook_ = false;
+  Status probe_status_;
+  // Steps stop here. The scenario's horizon, except while a probe runs runbooks again
+  // after it.
+  SimTime step_horizon_ = SimTime::max();
   uint64_t builtin_sequence_ = 0;  // the drill's own HTTP calls within the current step
   bool routing_enabled_ = true;
   bool evaluation_scheduled_ = false;

@@ -9,6 +9,7 @@
 
 #include "simulator/core/status.h"
 #include "simulator/drill/drill_result.h"
+#include "simulator/drill/step_probe.h"
 #include "simulator/exec/step_host.h"
 #include "simulator/model/runbook.h"
 #include "simulator/model/scenario.h"
@@ -27,6 +28,8 @@ struct DrillOptions {
   // shim_path). Tests of the engine pass a host that answers without processes.
   std::function<StatusOr<std::unique_ptr<exec::StepHost>>(const std::vector<std::string>&)>
       make_host;
+  // Watches the drill for a verification check; not owned. Null for plain drills.
+  StepProbe* probe = nullptr;
 };
 
 // Runs one scenario: builds its world, plays its timeline on the virtual clock, routes every

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "simulator/core/sim_time.h"
+#include "simulator/verify/finding.h"
 
 namespace rundrill::drill {
 
@@ -146,6 +147,8 @@ struct DrillResult {
   Figures figures;
   nlohmann::json final_world;
   std::string reproduce;  // the command line that reruns this drill
+  // The checks of simulator/verify, when they were asked for; they count towards `passed`.
+  std::optional<verify::Verification> verification;
   bool passed = false;
 };
 

@@ -32,6 +32,17 @@ const RunbookRecord* FindRun(const DrillResult& result, const std::string& name)
   return found;
 }
 
+// The step's record in `run`; nullptr when the run is null or has no such step.
+const StepRecord* FindStep(const RunbookRecord* run, const std::string& id) {
+  const StepRecord* found = nullptr;
+  if (run) {
+    for (const auto& s : run->steps) {
+      if (s.id == id) found = &s;
+    }
+  }
+  return found;
+}
+
 // `"text"`, on one line and cut, for details that quote what was found.
 std::string Excerpt(std::string_view text) {
   constexpr size_t kMaxShown = 80;
@@ -210,6 +221,13 @@ bool UserIs(const world::PagerDutyWorld& pd, const std::string& id, const std::s
   return user != nullptr && user->name == wanted;
 }
 
+// `wanted` is a service id or name, as expectations may give either.
+bool OnService(const world::PagerDutyWorld& pd, const world::PdIncident& incident,
+               const std::string& wanted) {
+  const model::PagerDutyServiceSpec* service = pd.FindService(incident.service_id);
+  return incident.service_id == wanted || (service != nullptr && service->name == wanted);
+}
+
 std::string ServiceText(const world::PagerDutyWorld& pd, const std::string& id) {
   const model::PagerDutyServiceSpec* service = pd.FindService(id);
   return service ? service->name + " (" + id + ")" : id;
@@ -259,8 +277,7 @@ ExpectationResult CheckPagerDuty(const model::PagerDutyExpectation& x,
   if (x.service) {
     const std::string wanted = *x.service;
     stages.push_back({"on service " + wanted, true, [&pd, wanted](const world::PdIncident& i) {
-                        const model::PagerDutyServiceSpec* s = pd.FindService(i.service_id);
-                        return i.service_id == wanted || (s != nullptr && s->name == wanted);
+                        return OnService(pd, i, wanted);
                       }});
   }
   std::optional<Pattern> pattern;
@@ -352,6 +369,244 @@ ExpectationResult CheckPagerDuty(const model::PagerDutyExpectation& x,
                                         : "; latest match: ";
   r.detail += shown_as + IncidentText(pd, *shown);
   if (!match_error.empty()) r.detail += "; matching failed: " + match_error;
+  return r;
+}
+
+// ---- escalated
+
+ExpectationResult CheckEscalated(const model::EscalationExpectation& x,
+                                 const world::PagerDutyWorld& pd) {
+  ExpectationResult r;
+  r.source = x.mark.ToString();
+  std::string scope = "PagerDuty incident";
+  if (x.service) scope += " on service " + *x.service;
+  r.what = (x.escalated ? "a " : "no ") + scope + " escalated";
+  if (x.to) r.what += " to " + *x.to;
+
+  // An escalation pages the next rule's targets with reason "escalation"; the pages, in time
+  // order, say when, about which incident and whom.
+  const world::PdPage* first = nullptr;  // the first escalation page in scope
+  std::vector<std::string> paged;        // whom escalations in scope paged, for the detail
+  for (const world::PdPage& page : pd.pages()) {
+    if (page.reason != "escalation") continue;
+    const world::PdIncident* incident = pd.FindIncident(page.incident_id);
+    if (incident == nullptr || (x.service && !OnService(pd, *incident, *x.service))) continue;
+    if (std::find(paged.begin(), paged.end(), page.user) == paged.end()) {
+      paged.push_back(page.user);
+    }
+    if (first == nullptr && (!x.to || UserIs(pd, page.user, *x.to))) first = &page;
+  }
+  r.passed = (first != nullptr) == x.escalated;
+  if (first != nullptr) {
+    const world::PdIncident* incident = pd.FindIncident(first->incident_id);
+    r.detail = "#" + std::to_string(incident->number) + " " + Excerpt(incident->title) +
+               " escalated at " + FormatClock(first->at) + " to level " +
+               std::to_string(first->level + 1) + ", paging " + first->user;
+  } else if (pd.incidents().empty()) {
+    r.detail = "no PagerDuty incidents";
+  } else if (paged.empty()) {
+    r.detail = "no escalation among " +
+               Plural(static_cast<int>(pd.incidents().size()), "incident", "incidents");
+  } else {
+    r.detail = "escalations paged only " + JoinAnd(paged);
+  }
+  return r;
+}
+
+// ---- order
+
+// When an `order:` event first happened, and where the drill recorded it. Two events at the
+// same virtual time are in order only when one record holds both, in that order: the
+// drill's timeline (steps, alerts), one channel's messages, one incident's log. Across
+// records nothing says which came first within a millisecond, so neither did.
+struct Occurrence {
+  SimTime at{0};
+  std::string record;  // "" when the place in a record could not be found
+  size_t index = 0;    // position within `record`
+};
+
+bool HappenedBefore(const Occurrence& a, const Occurrence& b) {
+  if (a.at != b.at) return a.at < b.at;
+  return !a.record.empty() && a.record == b.record && a.index < b.index;
+}
+
+// The earlier of two candidates; on a tie, the one earlier in their shared record.
+void KeepEarliest(std::optional<Occurrence>* best, const Occurrence& candidate) {
+  if (!*best || HappenedBefore(candidate, **best)) *best = candidate;
+}
+
+std::string DescribeEvent(const model::OrderEvent& e) {
+  switch (e.kind) {
+    case model::OrderEvent::Kind::kSlack:
+      return std::string("Slack message in ") + (e.channel.rfind('#', 0) == 0 ? "" : "#") +
+             e.channel + (e.text_matches ? " matching /" + *e.text_matches + "/" : "");
+    case model::OrderEvent::Kind::kPagerDuty:
+      return "PagerDuty incident" + (e.service ? " on service " + *e.service : "") +
+             (e.text_matches ? " titled /" + *e.text_matches + "/" : "") + " " + e.status;
+    case model::OrderEvent::Kind::kStep:
+      return "step " + e.runbook + "/" + e.step + " " + e.outcome.value_or("ran");
+    case model::OrderEvent::Kind::kAlert:
+      return "alert " + e.alertname + " " + e.status;
+  }
+  return "";
+}
+
+// The timeline entry of `kind`s at `at` whose detail starts with `prefix`: how the drill
+// noted the step or alert, which places it among the others noted in the same millisecond.
+Occurrence OnTimeline(const DrillResult& result, SimTime at,
+                      const std::vector<std::string_view>& kinds, const std::string& prefix) {
+  for (size_t i = 0; i < result.timeline.size(); ++i) {
+    const TimelineEntry& entry = result.timeline[i];
+    if (entry.at != at || entry.detail.rfind(prefix, 0) != 0) continue;
+    if (std::find(kinds.begin(), kinds.end(), entry.kind) != kinds.end()) {
+      return {at, "timeline", i};
+    }
+  }
+  return {at, "", 0};
+}
+
+// The event's `text_matches` (or `title_matches`), when it has one. False, with `*error` set,
+// when it does not compile.
+bool CompileEventPattern(const model::OrderEvent& e, std::optional<Pattern>* pattern,
+                         std::string* error) {
+  if (!e.text_matches) return true;
+  auto compiled = Pattern::Compile(*e.text_matches);
+  if (!compiled.ok()) {
+    *error = "invalid regex /" + *e.text_matches + "/: " + compiled.status().message();
+    return false;
+  }
+  *pattern = *compiled;
+  return true;
+}
+
+// nullopt when the event never happened; `error` receives a regex that failed to compile.
+std::optional<Occurrence> FindSlackEvent(const model::OrderEvent& e, const world::SlackWorld& slack,
+                                         std::string* error) {
+  const world::SlackChannel* channel = FindChannelForExpectation(slack, e.channel);
+  if (channel == nullptr) return std::nullopt;
+  std::optional<Pattern> pattern;
+  if (!CompileEventPattern(e, &pattern, error)) return std::nullopt;
+  // Messages are kept by ts, which never goes backwards within a channel.
+  for (size_t i = 0; i < channel->messages.size(); ++i) {
+    const world::SlackMessage& message = channel->messages[i];
+    bool matched = !pattern;
+    for (const std::string& text : MessageTexts(message)) {
+      if (matched) break;
+      StatusOr<bool> found = pattern->Search(text);
+      matched = found.ok() && *found;
+    }
+    if (matched) return Occurrence{message.posted_at, "slack " + channel->id, i};
+  }
+  return std::nullopt;
+}
+
+std::optional<Occurrence> FindPagerDutyEvent(const model::OrderEvent& e,
+                                             const world::PagerDutyWorld& pd, std::string* error) {
+  std::optional<Pattern> pattern;
+  if (!CompileEventPattern(e, &pattern, error)) return std::nullopt;
+  // Triggered is reached when the incident opens; an unacknowledge comes back to it later.
+  const std::string entry_type = e.status == "triggered"      ? "trigger_log_entry"
+                                 : e.status == "acknowledged" ? "acknowledge_log_entry"
+                                                              : "resolve_log_entry";
+  std::optional<Occurrence> best;
+  for (const world::PdIncident& incident : pd.incidents()) {
+    if (e.service && !OnService(pd, incident, *e.service)) continue;
+    if (pattern) {
+      StatusOr<bool> found = pattern->Search(incident.title);
+      if (!found.ok() || !*found) continue;
+    }
+    for (size_t i = 0; i < incident.log.size(); ++i) {
+      if (incident.log[i].type != entry_type) continue;
+      KeepEarliest(&best, {incident.log[i].at, "pagerduty " + incident.id, i});
+      break;
+    }
+  }
+  return best;
+}
+
+std::optional<Occurrence> FindStepEvent(const model::OrderEvent& e, const DrillResult& result) {
+  std::optional<Occurrence> best;
+  for (const RunbookRecord& run : result.runbooks) {
+    if (run.name != e.runbook) continue;
+    for (const StepRecord& step : run.steps) {
+      if (step.id != e.step) continue;
+      const bool skipped = step.outcome == StepOutcome::kSkipped;
+      if (e.outcome ? StepOutcomeName(step.outcome) != *e.outcome : skipped) continue;
+      // A step the runbook never reached has no moment of its own.
+      if (skipped && step.reason.rfind("not reached", 0) == 0) continue;
+      KeepEarliest(&best, OnTimeline(result, step.ended_at, {"step.finished", "step.skipped"},
+                                     run.name + "/" + step.id + " "));
+    }
+  }
+  return best;
+}
+
+std::optional<Occurrence> FindAlertEvent(const model::OrderEvent& e, const DrillResult& result) {
+  std::optional<Occurrence> best;
+  for (const AlertRecord& alert : result.alerts) {
+    if (alert.alertname != e.alertname) continue;
+    if (e.status == "firing") {
+      KeepEarliest(&best, OnTimeline(result, alert.fired_at, {"alert.fired", "alert.firing"},
+                                     alert.alertname + " firing"));
+    } else if (alert.resolved_at) {
+      KeepEarliest(&best, OnTimeline(result, *alert.resolved_at, {"alert.resolved"},
+                                     alert.alertname + " resolved"));
+    }
+  }
+  return best;
+}
+
+ExpectationResult CheckOrder(const model::OrderExpectation& x, const DrillResult& result,
+                             const world::World& world) {
+  ExpectationResult r;
+  r.source = x.mark.ToString();
+  std::vector<std::string> names;
+  for (const model::OrderEvent& e : x.events) names.push_back(DescribeEvent(e));
+  r.what = "in order: ";
+  for (size_t i = 0; i < names.size(); ++i) r.what += (i == 0 ? "" : ", then ") + names[i];
+
+  std::vector<Occurrence> found;
+  for (size_t i = 0; i < x.events.size(); ++i) {
+    const model::OrderEvent& e = x.events[i];
+    std::string error;
+    std::optional<Occurrence> occurrence;
+    switch (e.kind) {
+      case model::OrderEvent::Kind::kSlack:
+        occurrence = FindSlackEvent(e, world.slack(), &error);
+        break;
+      case model::OrderEvent::Kind::kPagerDuty:
+        occurrence = FindPagerDutyEvent(e, world.pagerduty(), &error);
+        break;
+      case model::OrderEvent::Kind::kStep:
+        occurrence = FindStepEvent(e, result);
+        break;
+      case model::OrderEvent::Kind::kAlert:
+        occurrence = FindAlertEvent(e, result);
+        break;
+    }
+    if (!error.empty()) {
+      r.detail = error;
+      return r;
+    }
+    if (!occurrence) {
+      r.detail = names[i] + " never happened";
+      return r;
+    }
+    found.push_back(*occurrence);
+  }
+  for (size_t i = 0; i + 1 < found.size(); ++i) {
+    if (HappenedBefore(found[i], found[i + 1])) continue;
+    const std::string first = names[i] + " at " + FormatClock(found[i].at);
+    const std::string second = names[i + 1] + " at " + FormatClock(found[i + 1].at);
+    r.detail = HappenedBefore(found[i + 1], found[i])
+                   ? second + " came before " + first
+                   : first + " and " + second + ", in no recorded order";
+    return r;
+  }
+  r.passed = true;
+  for (size_t i = 0; i < found.size(); ++i) {
+    r.detail += (i == 0 ? "" : ", ") + names[i] + " at " + FormatClock(found[i].at);
+  }
   return r;
 }
 
@@ -506,12 +761,7 @@ std::vector<ExpectationResult> CheckExpectations(const model::Expectations& expe
     }
     for (const auto& [step_id, outcome] : rb.steps) {
       ExpectationResult r{"step " + rb.runbook + "/" + step_id + " " + outcome, false, "", where};
-      const StepRecord* step = nullptr;
-      if (run) {
-        for (const auto& s : run->steps) {
-          if (s.id == step_id) step = &s;
-        }
-      }
+      const StepRecord* step = FindStep(run, step_id);
       if (!run) {
         r.detail = "the runbook did not run";
       } else if (!step) {
@@ -522,10 +772,27 @@ std::vector<ExpectationResult> CheckExpectations(const model::Expectations& expe
       }
       out.push_back(r);
     }
+    for (const auto& step_id : rb.steps_not_ran) {
+      ExpectationResult r{"step " + rb.runbook + "/" + step_id + " did not run", true, "", where};
+      const StepRecord* step = FindStep(run, step_id);
+      if (!run) {
+        r.detail = "the runbook did not run";
+      } else if (!step) {
+        r.detail = "not in the run";
+      } else if (step->outcome == StepOutcome::kSkipped) {
+        r.detail = "skipped" + (step->reason.empty() ? "" : ": " + step->reason);
+      } else {
+        r.passed = false;
+        r.detail = "it " + std::string(StepOutcomeName(step->outcome));
+      }
+      out.push_back(r);
+    }
   }
 
   for (const auto& x : expect.slack) out.push_back(CheckSlack(x, world.slack()));
   for (const auto& x : expect.pagerduty) out.push_back(CheckPagerDuty(x, world.pagerduty()));
+  if (expect.escalated) out.push_back(CheckEscalated(*expect.escalated, world.pagerduty()));
+  for (const auto& x : expect.order) out.push_back(CheckOrder(x, result, world));
   return out;
 }
 

@@ -103,24 +103,67 @@ Catalog LoadPaths(const std::vector<std::string>& paths, std::vector<Diagnostic>
   return catalog;
 }
 
+namespace {
+
+const model::Runbook* FindRunbook(const std::vector<model::Runbook>& runbooks,
+                                  const std::string& name) {
+  const model::Runbook* found = nullptr;
+  for (const model::Runbook& rb : runbooks) {
+    if (rb.name == name) found = &rb;
+  }
+  return found;
+}
+
+// Every id a run of the runbook can record, escalation steps included.
+std::vector<std::string> StepIds(const model::Runbook& runbook) {
+  std::vector<std::string> ids;
+  for (const auto& step : runbook.steps) ids.push_back(step.id);
+  for (const auto& step : runbook.on_failure) ids.push_back(step.id);
+  for (const auto& step : runbook.escalation) ids.push_back(step.id);
+  return ids;
+}
+
+void CheckStepId(const model::Runbook& runbook, const std::vector<std::string>& ids,
+                 const std::string& id, const model::SourceMark& mark,
+                 std::vector<Diagnostic>* errors) {
+  if (std::find(ids.begin(), ids.end(), id) != ids.end()) return;
+  errors->push_back(Diagnostic{mark, "expectation names step \"" + id + "\", which runbook \"" +
+                                         runbook.name + "\" does not have" + DidYouMean(id, ids)});
+}
+
+}  // namespace
+
 void CheckScenarioAgainstRunbooks(const model::Scenario& scenario,
                                   const std::vector<model::Runbook>& runbooks,
                                   std::vector<Diagnostic>* errors) {
   for (const model::RunbookExpectation& expected : scenario.expect.runbooks) {
-    const model::Runbook* runbook = nullptr;
-    for (const model::Runbook& rb : runbooks) {
-      if (rb.name == expected.runbook) runbook = &rb;
-    }
+    const model::Runbook* runbook = FindRunbook(runbooks, expected.runbook);
     // A runbook that is not loaded may rightly be expected not to run; nothing to check.
     if (runbook == nullptr) continue;
-    std::vector<std::string> ids;
-    for (const auto& step : runbook->steps) ids.push_back(step.id);
-    for (const auto& step : runbook->on_failure) ids.push_back(step.id);
+    const std::vector<std::string> ids = StepIds(*runbook);
     for (const auto& [id, outcome] : expected.steps) {
-      if (std::find(ids.begin(), ids.end(), id) != ids.end()) continue;
-      errors->push_back(Diagnostic{expected.mark, "expectation names step \"" + id +
-                                                      "\", which runbook \"" + runbook->name +
-                                                      "\" does not have" + DidYouMean(id, ids)});
+      CheckStepId(*runbook, ids, id, expected.mark, errors);
+    }
+    for (const auto& id : expected.steps_not_ran) {
+      CheckStepId(*runbook, ids, id, expected.mark, errors);
+    }
+  }
+  // An ordered step must have happened, so its runbook must be at hand; with no runbooks at
+  // all (validating scenarios alone) there is nothing to check against.
+  if (runbooks.empty()) return;
+  std::vector<std::string> names;
+  for (const model::Runbook& rb : runbooks) names.push_back(rb.name);
+  for (const model::OrderExpectation& order : scenario.expect.order) {
+    for (const model::OrderEvent& e : order.events) {
+      if (e.kind != model::OrderEvent::Kind::kStep || e.runbook.empty()) continue;
+      const model::Runbook* runbook = FindRunbook(runbooks, e.runbook);
+      if (runbook == nullptr) {
+        errors->push_back(Diagnostic{e.mark, "order names runbook \"" + e.runbook +
+                                                 "\", which is not among the runbooks loaded" +
+                                                 DidYouMean(e.runbook, names)});
+        continue;
+      }
+      if (!e.step.empty()) CheckStepId(*runbook, StepIds(*runbook), e.step, e.mark, errors);
     }
   }
 }

@@ -1,9 +1,12 @@
 #pragma once
 
-// Internal to the scenario loader: the `expect.slack` and `expect.pagerduty` lists. They
-// name channels, services and users, so they are read after the world that declares them
-// (the scenario's own sections, or the defaults of service_defaults.h).
+// Internal to the scenario loader: the `expect.slack`, `expect.pagerduty`, `expect.escalated`
+// and `expect.order` sections. They name channels, services, users and alerts, so they are
+// read after the world and the timeline that declare them (the scenario's own sections, or
+// the defaults of service_defaults.h).
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "simulator/load/reporter.h"
@@ -19,5 +22,16 @@ void ReadSlackExpectations(Reporter& r, const Field& f, const model::SlackSpec& 
 
 void ReadPagerDutyExpectations(Reporter& r, const Field& f, const model::PagerDutySpec& pagerduty,
                                std::vector<model::PagerDutyExpectation>* out);
+
+// `true`, `false`, or `{service: ..., to: ...}` with at least one of the two.
+void ReadEscalationExpectation(Reporter& r, const Field& f, const model::PagerDutySpec& pagerduty,
+                               std::optional<model::EscalationExpectation>* out);
+
+// One chain (a list of events) or a list of chains. `alertnames` are the alerts the scenario
+// can fire: its timeline's fire_alert names and its rules' names. Runbook and step names are
+// checked later, against the runbooks at hand (CheckScenarioAgainstRunbooks).
+void ReadOrderExpectations(Reporter& r, const Field& f, const model::WorldSpec& world,
+                           const std::vector<std::string>& alertnames,
+                           std::vector<model::OrderExpectation>* out);
 
 }  // namespace rundrill::load

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "simulator/lint/rules.h"
 #include "simulator/load/condition_reader.h"
 #include "simulator/load/document_loading.h"
 #include "simulator/load/file_reading.h"
@@ -18,9 +19,11 @@ constexpr std::string_view kIdentifierHint =
 
 const std::vector<std::string>& StepKeys() {
   static const std::vector<std::string> keys = {
-      "id",     "type",    "name",    "run",  "duration", "capture",
-      "expect", "timeout", "retries", "when", "rollback", "continue_on_failure",
-      "slack",  "page",    "approval"};
+      "id",       "type",    "name",     "run",
+      "duration", "capture", "expect",   "timeout",
+      "retries",  "when",    "rollback", "continue_on_failure",
+      "slack",    "page",    "approval", "not_idempotent",
+      "lint"};
   return keys;
 }
 
@@ -56,6 +59,8 @@ class RunbookReader {
   void ReadCapture(const Field& f, int order, model::Step* step);
   void ReadExpect(const Field& f, model::StepExpect* expect);
   void ReadRetries(const Field& f, model::Retries* retries);
+  void ReadLint(const Field& f, model::Step* step);
+  model::ScalarStyle StyleOf(const Field& f) const;
   void ReadNotices(MapReader& m, bool notify, model::Step* step);
   void ReadEscalation(MapReader& root, std::vector<model::Step>* steps);
   void ResolveRefs();
@@ -208,6 +213,8 @@ void RunbookReader::ReadStep(const Field& f, int order, model::Step* step) {
       if (std::optional<std::string> run = m.String("run")) {
         if (run->empty()) r_.Error(m.Get("run").mark, "\"run\" must not be empty");
         step->run = *run;
+        step->run_mark = m.Get("run").mark;
+        step->run_style = StyleOf(m.Get("run"));
       }
     }
   } else {
@@ -235,8 +242,81 @@ void RunbookReader::ReadStep(const Field& f, int order, model::Step* step) {
   if (std::optional<std::string> rollback = m.String("rollback")) {
     if (rollback->empty()) r_.Error(m.Get("rollback").mark, "\"rollback\" must not be empty");
     step->rollback = *rollback;
+    step->rollback_mark = m.Get("rollback").mark;
+    step->rollback_style = StyleOf(m.Get("rollback"));
   }
   if (auto c = m.Bool("continue_on_failure")) step->continue_on_failure = *c;
+  if (m.Has("lint")) ReadLint(m.Get("lint"), step);
+  if (auto reason = m.String("not_idempotent")) {
+    if (reason->empty()) {
+      r_.Error(m.Get("not_idempotent").mark,
+               "\"not_idempotent\" needs the reason the step may change the world each time");
+    }
+    step->not_idempotent = *reason;
+  }
+}
+
+model::ScalarStyle RunbookReader::StyleOf(const Field& f) const {
+  const std::string& src = r_.source();
+  const int pos = f.node.Mark().pos;
+  if (pos < 0 || static_cast<size_t>(pos) >= src.size()) return model::ScalarStyle::kPlain;
+  switch (src[static_cast<size_t>(pos)]) {
+    case '|':
+      return model::ScalarStyle::kLiteral;
+    case '>':
+      return model::ScalarStyle::kFolded;
+    case '"':
+      return model::ScalarStyle::kDoubleQuoted;
+    case '\'':
+      return model::ScalarStyle::kSingleQuoted;
+    default:
+      return model::ScalarStyle::kPlain;
+  }
+}
+
+// `lint: {ignore: [{rule: RD001, reason: "..."}]}`. A silenced finding is still reported,
+// with its reason, so the reason is required: silence without one would hide a risk unseen.
+void RunbookReader::ReadLint(const Field& f, model::Step* step) {
+  if (!CheckMap(r_, f)) return;
+  MapReader m(r_, f.node, "lint", {"ignore"});
+  if (!m.Require("ignore")) return;
+  std::optional<YAML::Node> list = m.List("ignore");
+  if (!list) return;
+  const Field lf = m.Get("ignore");
+  std::vector<std::string> ids;
+  for (const lint::RuleInfo& rule : lint::Rules()) ids.emplace_back(rule.id);
+  for (const YAML::Node& item : *list) {
+    const Field ef = ListEntry(r_, lf, item);
+    if (!CheckMap(r_, ef)) continue;
+    MapReader e(r_, ef.node, "lint ignore", {"rule", "reason"});
+    model::LintIgnore ignore;
+    ignore.mark = e.mark();
+    const bool has_rule = e.Require("rule");
+    const bool has_reason = e.Require("reason");
+    if (has_rule) {
+      if (std::optional<std::string> rule = e.String("rule")) {
+        const model::SourceMark rule_mark = e.Get("rule").mark;
+        const lint::RuleInfo* info = lint::FindRule(*rule);
+        if (!info && !lint::IsShellcheckRule(*rule)) {
+          r_.Error(rule_mark, "unknown lint rule " + Quote(*rule) + DidYouMean(*rule, ids) +
+                                  " (use RD001-RD005 or shellcheck/SCnnnn)");
+        } else if (info && !info->can_be_silenced) {
+          r_.Error(rule_mark, "lint rule " + Quote(*rule) +
+                                  " cannot be silenced: take the value from the environment");
+        }
+        ignore.rule = *rule;
+      }
+    }
+    if (has_reason) {
+      if (std::optional<std::string> reason = e.String("reason")) {
+        if (reason->find_first_not_of(" \t\n") == std::string::npos) {
+          r_.Error(e.Get("reason").mark, "\"reason\" must not be empty");
+        }
+        ignore.reason = *reason;
+      }
+    }
+    step->lint_ignores.push_back(std::move(ignore));
+  }
 }
 
 void RunbookReader::ReadNotices(MapReader& m, bool notify, model::Step* step) {

@@ -77,7 +77,7 @@ std::optional<model::Scenario> ScenarioReader::Read(const YAML::Node& root_node)
   ReadAlerting(root, &sc.alerting);
   ReadTimeline(root, sc.horizon, &sc.timeline);
   ReadStubs(root, &sc.stubs);
-  ReadExpect(root, sc.world, &sc.expect);
+  ReadExpect(root, &sc);
   if (r_.has_errors()) return std::nullopt;
   return sc;
 }
@@ -441,13 +441,14 @@ void ScenarioReader::ReadPredicate(const Field& f, model::DeploymentPredicate* p
   }
 }
 
-void ScenarioReader::ReadExpect(MapReader& root, const model::WorldSpec& world,
-                                model::Expectations* expect) {
+void ScenarioReader::ReadExpect(MapReader& root, model::Scenario* sc) {
   std::optional<YAML::Node> node = root.Map("expect");
   if (!node) return;
+  const model::WorldSpec& world = sc->world;
+  model::Expectations* expect = &sc->expect;
   MapReader m(r_, *node, "expect",
               {"resolved", "resolved_within", "deployments", "metrics", "runbooks_ran", "runbooks",
-               "slack", "pagerduty"});
+               "slack", "pagerduty", "escalated", "order"});
   expect->mark = m.mark();
   if (auto b = m.Bool("resolved")) expect->resolved = *b;
   if (auto d = m.Duration("resolved_within")) expect->resolved_within = *d;
@@ -473,6 +474,17 @@ void ScenarioReader::ReadExpect(MapReader& root, const model::WorldSpec& world,
   if (m.Has("pagerduty")) {
     ReadPagerDutyExpectations(r_, m.Get("pagerduty"), world.pagerduty, &expect->pagerduty);
   }
+  if (m.Has("escalated")) {
+    ReadEscalationExpectation(r_, m.Get("escalated"), world.pagerduty, &expect->escalated);
+  }
+  if (m.Has("order")) {
+    std::vector<std::string> alertnames;
+    for (const model::TimelineEvent& e : sc->timeline) {
+      if (e.kind == model::TimelineEvent::Kind::kFireAlert) alertnames.push_back(e.alertname);
+    }
+    for (const model::AlertRuleSpec& rule : sc->alerting.rules) alertnames.push_back(rule.alert);
+    ReadOrderExpectations(r_, m.Get("order"), world, alertnames, &expect->order);
+  }
 }
 
 void ScenarioReader::ReadRunbookExpectations(const Field& f,
@@ -495,7 +507,7 @@ void ScenarioReader::ReadRunbookExpectations(const Field& f,
                    it->second.IsNull() ? key_mark : r_.MarkOf(it->second)};
     if (!CheckMap(r_, vf)) continue;
     MapReader m(r_, it->second, "expectation for runbook " + Quote(x.runbook),
-                {"ran", "runs", "outcome", "steps"});
+                {"ran", "runs", "outcome", "steps", "steps_not_ran"});
     if (auto ran = m.Bool("ran")) x.ran = *ran;
     if (auto runs = m.Int("runs", 0, 1000000)) {
       x.runs = static_cast<int>(*runs);
@@ -519,6 +531,24 @@ void ScenarioReader::ReadRunbookExpectations(const Field& f,
           if (!x.steps.emplace(id, *outcome).second) {
             r_.Error(step_mark, "duplicate key " + Quote(id) + " in \"steps\"");
           }
+        }
+      }
+    }
+    if (std::optional<YAML::Node> list = m.List("steps_not_ran")) {
+      const Field lf = m.Get("steps_not_ran");
+      std::set<std::string> seen;
+      for (const YAML::Node& item : *list) {
+        const Field ef = ListEntry(r_, lf, item);
+        std::optional<std::string> id = ReadString(r_, ef);
+        if (!id) continue;
+        if (!seen.insert(*id).second) {
+          r_.Error(ef.mark, "duplicate entry " + Quote(*id) + " in \"steps_not_ran\"");
+        } else if (x.steps.count(*id) && x.steps.at(*id) != "skipped") {
+          // Both are checked after the drill; at odds, they can only fail.
+          r_.Error(ef.mark, "step " + Quote(*id) + " is expected to be " + x.steps.at(*id) +
+                                " in \"steps\" and not to run here");
+        } else {
+          x.steps_not_ran.push_back(*id);
         }
       }
     }

@@ -84,8 +84,9 @@ class ScenarioReader {
   void ReadAlert(const Field& f, EventRecord* rec);
   void ReadPredicates(const Field& f, std::vector<model::DeploymentPredicate>* out);
   void ReadPredicate(const Field& f, model::DeploymentPredicate* p);
-  // Runs after ReadWorld: Slack and PagerDuty expectations name what `world` declares.
-  void ReadExpect(MapReader& root, const model::WorldSpec& world, model::Expectations* expect);
+  // Runs after ReadWorld and ReadTimeline: Slack, PagerDuty and order expectations name what
+  // the world declares and the alerts the scenario fires.
+  void ReadExpect(MapReader& root, model::Scenario* sc);
   void ReadRunbookExpectations(const Field& f, std::vector<model::RunbookExpectation>* out);
   // A `namespace/name` that must be a declared deployment.
   std::optional<std::string> ReadDeploymentKey(const Field& f);

@@ -69,12 +69,31 @@ struct Approval {
   SourceMark mark;
 };
 
+// How a scalar is written in the file, which decides how a place inside its text maps back
+// to a line and column.
+enum class ScalarStyle {
+  kPlain,
+  kSingleQuoted,
+  kDoubleQuoted,
+  kLiteral,  // `|`: the text starts on the line after the indicator, lines kept as written
+  kFolded,   // `>`: as literal, but lines are joined, so only the first line maps back
+};
+
+// A lint rule silenced for one step: `lint: {ignore: [{rule: RD001, reason: "..."}]}`.
+struct LintIgnore {
+  std::string rule;    // a known rule id (checked by the loader)
+  std::string reason;  // never empty: a silenced finding is reported with it
+  SourceMark mark;     // of the entry
+};
+
 struct Step {
   std::string id;
   SourceMark mark;
   StepType type = StepType::kCheck;
-  std::string name;         // human title; defaults to id
-  std::string run;          // /bin/sh -c command; empty for wait steps and built-in notices
+  std::string name;     // human title; defaults to id
+  std::string run;      // /bin/sh -c command; empty for wait steps and built-in notices
+  SourceMark run_mark;  // where the `run` value is written, for places inside the command
+  ScalarStyle run_style = ScalarStyle::kPlain;
   SimDuration duration{0};  // wait steps only
   std::optional<Condition> when;
   std::optional<Capture> capture;
@@ -82,10 +101,16 @@ struct Step {
   SimDuration timeout{SimDuration(300000)};
   Retries retries;
   std::string rollback;  // command that undoes this step; checked by the rollback check
+  SourceMark rollback_mark;
+  ScalarStyle rollback_style = ScalarStyle::kPlain;
   bool continue_on_failure = false;
   std::optional<SlackNotice> slack;  // notify steps: instead of, never besides, `run`
   std::optional<PageNotice> page;    // notify steps: as `slack`; both may be given
   std::optional<Approval> approval;
+  // Why running this step twice must change the world twice (a status post that is meant to
+  // repeat); empty: the step-idempotence check holds it to changing nothing the second time.
+  std::string not_idempotent;
+  std::vector<LintIgnore> lint_ignores;  // lint rules silenced for this step, with reasons
 };
 
 struct Trigger {

@@ -119,6 +119,7 @@ struct RunbookExpectation {
   std::optional<int> runs;             // how many times it ran (a flapping alert starts it again)
   std::optional<std::string> outcome;  // succeeded | failed
   std::map<std::string, std::string> steps;  // step id → succeeded|failed|skipped|timed_out
+  std::vector<std::string> steps_not_ran;    // each skipped or never reached in the last run
   SourceMark mark;
 };
 
@@ -161,6 +162,36 @@ struct PagerDutyExpectation {
   SourceMark mark;
 };
 
+// `escalated:`: whether a PagerDuty escalation policy moved an incident on to a further
+// level. The long form narrows it to a service and to a user the escalation paged.
+struct EscalationExpectation {
+  bool escalated = true;
+  std::optional<std::string> service;  // id or name, as for PagerDutyExpectation
+  std::optional<std::string> to;       // a user id or name paged because of an escalation
+  SourceMark mark;
+};
+
+// One entry of an `order:` chain: the first time something happened in the drill.
+struct OrderEvent {
+  enum class Kind { kSlack, kPagerDuty, kStep, kAlert };
+  Kind kind = Kind::kSlack;
+  std::string channel;                      // kSlack: a declared channel's name or id
+  std::optional<std::string> text_matches;  // kSlack; kPagerDuty: searched in the title
+  std::string status;  // kPagerDuty: triggered|acknowledged|resolved; kAlert: firing|resolved
+  std::optional<std::string> service;  // kPagerDuty: id or name
+  std::string runbook;                 // kStep
+  std::string step;                    // kStep
+  std::optional<std::string> outcome;  // kStep: absent means any outcome of a step that ran
+  std::string alertname;               // kAlert
+  SourceMark mark;
+};
+
+// Events that must have happened in this order, each strictly before the next.
+struct OrderExpectation {
+  std::vector<OrderEvent> events;  // at least two
+  SourceMark mark;
+};
+
 struct Expectations {
   std::optional<bool> resolved;                // no alert firing at the end
   std::optional<SimDuration> resolved_within;  // ... and the last one resolved by then
@@ -170,6 +201,8 @@ struct Expectations {
   std::vector<RunbookExpectation> runbooks;
   std::vector<SlackExpectation> slack;
   std::vector<PagerDutyExpectation> pagerduty;
+  std::optional<EscalationExpectation> escalated;
+  std::vector<OrderExpectation> order;
   SourceMark mark;
 };
 

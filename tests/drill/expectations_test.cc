@@ -383,5 +383,320 @@ expect:
   EXPECT_EQ(results[2].what, "no PagerDuty incident titled /disk/");
 }
 
+// ---- escalated
+
+ExpectationResult CheckEscalated(Fixture& f, const model::EscalationExpectation& x) {
+  model::Expectations expect;
+  expect.escalated = x;
+  const std::vector<ExpectationResult> results = f.Check(expect);
+  EXPECT_EQ(results.size(), 1u);
+  return results.empty() ? ExpectationResult{} : results[0];
+}
+
+model::EscalationExpectation Escalated(bool escalated = true) {
+  model::EscalationExpectation x;
+  x.escalated = escalated;
+  x.mark = {"sc.yaml", 9, 14};
+  return x;
+}
+
+TEST(EscalatedExpectationTest, NoIncidentsMeansNoEscalation) {
+  Fixture f;
+  const ExpectationResult yes = CheckEscalated(f, Escalated(true));
+  EXPECT_FALSE(yes.passed);
+  EXPECT_EQ(yes.what, "a PagerDuty incident escalated");
+  EXPECT_EQ(yes.detail, "no PagerDuty incidents");
+  EXPECT_EQ(yes.source, "sc.yaml:9:14");
+  const ExpectationResult no = CheckEscalated(f, Escalated(false));
+  EXPECT_TRUE(no.passed);
+  EXPECT_EQ(no.what, "no PagerDuty incident escalated");
+}
+
+TEST(EscalatedExpectationTest, AnAcknowledgedPageDoesNotEscalate) {
+  Fixture f;
+  const std::string id = f.Page("Checkout down", Minutes(1));
+  ASSERT_TRUE(f.world.pagerduty().Acknowledge(id, "PPRIMRY", Minutes(3)).ok());
+  f.world.pagerduty().AdvanceTo(Minutes(20));
+  const ExpectationResult yes = CheckEscalated(f, Escalated(true));
+  EXPECT_FALSE(yes.passed);
+  EXPECT_EQ(yes.detail, "no escalation among 1 incident");
+  EXPECT_TRUE(CheckEscalated(f, Escalated(false)).passed);
+}
+
+TEST(EscalatedExpectationTest, AnUnansweredPageEscalates) {
+  Fixture f;
+  f.Page("Checkout down", Minutes(1));
+  f.world.pagerduty().AdvanceTo(Minutes(7));
+  const ExpectationResult yes = CheckEscalated(f, Escalated(true));
+  EXPECT_TRUE(yes.passed) << yes.detail;
+  EXPECT_EQ(yes.detail, "#1 \"Checkout down\" escalated at +00:06:00 to level 2, paging PSECOND");
+  const ExpectationResult no = CheckEscalated(f, Escalated(false));
+  EXPECT_FALSE(no.passed);
+  EXPECT_EQ(no.detail, yes.detail);
+}
+
+TEST(EscalatedExpectationTest, LongFormNarrowsToServiceAndUser) {
+  Fixture f;
+  f.Page("Checkout down", Minutes(1));
+  f.world.pagerduty().AdvanceTo(Minutes(7));
+  model::EscalationExpectation x = Escalated();
+  x.service = "production";
+  x.to = "Secondary On-call";  // a user by name
+  ExpectationResult r = CheckEscalated(f, x);
+  EXPECT_TRUE(r.passed) << r.detail;
+  EXPECT_EQ(r.what, "a PagerDuty incident on service production escalated to Secondary On-call");
+  x.service = "PSERVIC";
+  x.to = "PSECOND";
+  EXPECT_TRUE(CheckEscalated(f, x).passed);
+
+  x.to = "PPRIMRY";  // paged first, not by the escalation
+  r = CheckEscalated(f, x);
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.detail, "escalations paged only PSECOND");
+}
+
+// ---- order
+
+model::OrderEvent SlackEvent(const std::string& channel, const std::string& text_matches) {
+  model::OrderEvent e;
+  e.kind = model::OrderEvent::Kind::kSlack;
+  e.channel = channel;
+  e.text_matches = text_matches;
+  return e;
+}
+
+model::OrderEvent PdEvent(const std::string& status) {
+  model::OrderEvent e;
+  e.kind = model::OrderEvent::Kind::kPagerDuty;
+  e.status = status;
+  return e;
+}
+
+model::OrderEvent StepEvent(const std::string& runbook, const std::string& step,
+                            std::optional<std::string> outcome = std::nullopt) {
+  model::OrderEvent e;
+  e.kind = model::OrderEvent::Kind::kStep;
+  e.runbook = runbook;
+  e.step = step;
+  e.outcome = std::move(outcome);
+  return e;
+}
+
+model::OrderEvent AlertEvent(const std::string& alertname, const std::string& state) {
+  model::OrderEvent e;
+  e.kind = model::OrderEvent::Kind::kAlert;
+  e.alertname = alertname;
+  e.status = state;
+  return e;
+}
+
+// A drill of runbook high-error-rate for HighErrorRate: fired at 1m, `rollback` failed at 2m
+// and succeeded at 4m (a second run), the alert resolved at 4m, noted after the step.
+DrillResult RollbackDrill() {
+  DrillResult result;
+  AlertRecord alert;
+  alert.alertname = "HighErrorRate";
+  alert.fired_at = Minutes(1);
+  alert.resolved_at = Minutes(4);
+  result.alerts.push_back(alert);
+  result.timeline.push_back({Minutes(1), "alert.fired", "HighErrorRate firing (abc), routed to"});
+  for (const auto& [at, outcome] :
+       {std::pair{Minutes(2), StepOutcome::kFailed}, {Minutes(4), StepOutcome::kSucceeded}}) {
+    RunbookRecord run;
+    run.name = "high-error-rate";
+    StepRecord check;
+    check.id = "check";
+    check.outcome = StepOutcome::kSkipped;
+    check.reason = "when: condition not met";
+    check.ended_at = at;
+    StepRecord step;
+    step.id = "rollback";
+    step.outcome = outcome;
+    step.ended_at = at;
+    run.steps = {check, step};
+    result.runbooks.push_back(run);
+    result.timeline.push_back(
+        {at, "step.skipped", "high-error-rate/check skipped (condition not met)"});
+    result.timeline.push_back(
+        {at, "step.finished", "high-error-rate/rollback " + std::string(StepOutcomeName(outcome))});
+  }
+  result.timeline.push_back({Minutes(4), "alert.resolved", "HighErrorRate resolved: by itself"});
+  return result;
+}
+
+ExpectationResult CheckOrder(Fixture& f, std::vector<model::OrderEvent> events,
+                             const DrillResult& result = DrillResult{}) {
+  model::Expectations expect;
+  model::OrderExpectation x;
+  x.events = std::move(events);
+  x.mark = {"sc.yaml", 12, 5};
+  expect.order = {x};
+  const std::vector<ExpectationResult> results = CheckExpectations(expect, result, f.world);
+  EXPECT_EQ(results.size(), 1u);
+  return results.empty() ? ExpectationResult{} : results[0];
+}
+
+void PostAt(Fixture& f, const std::string& channel, const std::string& text, SimTime at) {
+  f.world.slack().Post(f.ChannelId(channel), {text, nullptr, nullptr}, std::nullopt,
+                       world::SlackSource::kWebApi, at);
+}
+
+TEST(OrderExpectationTest, AcknowledgedBeforeTheStatusMessage) {
+  Fixture f;
+  const std::string id = f.Page("Checkout down", Minutes(1));
+  PostAt(f, "incidents", "investigating", Minutes(2));
+  ASSERT_TRUE(f.world.pagerduty().Acknowledge(id, "PPRIMRY", Minutes(3)).ok());
+  PostAt(f, "incidents", "checkout resolved", Minutes(5));
+  const ExpectationResult r =
+      CheckOrder(f, {PdEvent("acknowledged"), SlackEvent("incidents", "resolved")});
+  EXPECT_TRUE(r.passed) << r.detail;
+  EXPECT_EQ(r.what,
+            "in order: PagerDuty incident acknowledged, then Slack message in #incidents "
+            "matching /resolved/");
+  EXPECT_EQ(r.detail,
+            "PagerDuty incident acknowledged at +00:03:00, Slack message in #incidents matching "
+            "/resolved/ at +00:05:00");
+  EXPECT_EQ(r.source, "sc.yaml:12:5");
+}
+
+TEST(OrderExpectationTest, NamesTheFirstPairOutOfOrder) {
+  Fixture f;
+  const std::string id = f.Page("Checkout down", Minutes(1));
+  PostAt(f, "incidents", "checkout resolved", Minutes(2));
+  ASSERT_TRUE(f.world.pagerduty().Acknowledge(id, "PPRIMRY", Minutes(3)).ok());
+  const ExpectationResult r = CheckOrder(
+      f, {PdEvent("triggered"), PdEvent("acknowledged"), SlackEvent("#incidents", "resolved")});
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.detail,
+            "Slack message in #incidents matching /resolved/ at +00:02:00 came before PagerDuty "
+            "incident acknowledged at +00:03:00");
+}
+
+TEST(OrderExpectationTest, AnEventThatNeverHappened) {
+  Fixture f;
+  f.Page("Checkout down", Minutes(1));
+  const ExpectationResult r = CheckOrder(f, {PdEvent("triggered"), PdEvent("resolved")});
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.detail, "PagerDuty incident resolved never happened");
+}
+
+TEST(OrderExpectationTest, FixBeforeResolveAtTheSameMillisecondFollowsTheTimeline) {
+  Fixture f;
+  const DrillResult drill = RollbackDrill();
+  ExpectationResult r = CheckOrder(
+      f,
+      {AlertEvent("HighErrorRate", "firing"), StepEvent("high-error-rate", "rollback", "succeeded"),
+       AlertEvent("HighErrorRate", "resolved")},
+      drill);
+  EXPECT_TRUE(r.passed) << r.detail;
+  EXPECT_EQ(r.detail,
+            "alert HighErrorRate firing at +00:01:00, step high-error-rate/rollback succeeded at "
+            "+00:04:00, alert HighErrorRate resolved at +00:04:00");
+
+  r = CheckOrder(f,
+                 {AlertEvent("HighErrorRate", "resolved"),
+                  StepEvent("high-error-rate", "rollback", "succeeded")},
+                 drill);
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.detail,
+            "step high-error-rate/rollback succeeded at +00:04:00 came before alert HighErrorRate "
+            "resolved at +00:04:00");
+}
+
+TEST(OrderExpectationTest, StepOutcomesPickTheRun) {
+  Fixture f;
+  const DrillResult drill = RollbackDrill();
+  // Without an outcome, the first time the step ran (failed at 2m) counts.
+  ExpectationResult r = CheckOrder(f,
+                                   {StepEvent("high-error-rate", "rollback"),
+                                    StepEvent("high-error-rate", "rollback", "succeeded")},
+                                   drill);
+  EXPECT_TRUE(r.passed) << r.detail;
+  EXPECT_EQ(r.detail,
+            "step high-error-rate/rollback ran at +00:02:00, step high-error-rate/rollback "
+            "succeeded at +00:04:00");
+  // A skip is an event too, at the moment the runbook decided it.
+  r = CheckOrder(f,
+                 {StepEvent("high-error-rate", "check", "skipped"),
+                  StepEvent("high-error-rate", "rollback", "failed")},
+                 drill);
+  EXPECT_TRUE(r.passed) << r.detail;
+  r = CheckOrder(f,
+                 {StepEvent("high-error-rate", "rollback", "timed_out"),
+                  AlertEvent("HighErrorRate", "resolved")},
+                 drill);
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.detail, "step high-error-rate/rollback timed_out never happened");
+}
+
+TEST(OrderExpectationTest, SameMillisecondInDifferentRecordsIsNotInOrder) {
+  Fixture f;
+  PostAt(f, "incidents", "rolled back", Minutes(4));
+  const ExpectationResult r = CheckOrder(f,
+                                         {StepEvent("high-error-rate", "rollback", "succeeded"),
+                                          SlackEvent("incidents", "rolled back")},
+                                         RollbackDrill());
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.detail,
+            "step high-error-rate/rollback succeeded at +00:04:00 and Slack message in "
+            "#incidents matching /rolled back/ at +00:04:00, in no recorded order");
+}
+
+TEST(OrderExpectationTest, MessagesOfOneChannelKeepTheirOrder) {
+  Fixture f;
+  PostAt(f, "incidents", "first", Minutes(4));
+  PostAt(f, "incidents", "second", Minutes(4));
+  EXPECT_TRUE(
+      CheckOrder(f, {SlackEvent("incidents", "first"), SlackEvent("incidents", "second")}).passed);
+  EXPECT_FALSE(
+      CheckOrder(f, {SlackEvent("incidents", "second"), SlackEvent("incidents", "first")}).passed);
+}
+
+TEST(OrderExpectationTest, PagerDutyFiltersAndBadRegex) {
+  Fixture f;
+  const std::string disk = f.Page("Disk full on db-1", Minutes(1));
+  const std::string checkout = f.Page("Checkout down", Minutes(2));
+  ASSERT_TRUE(f.world.pagerduty().Acknowledge(disk, "PPRIMRY", Minutes(3)).ok());
+  ASSERT_TRUE(f.world.pagerduty().Acknowledge(checkout, "PPRIMRY", Minutes(4)).ok());
+  model::OrderEvent checkout_acked = PdEvent("acknowledged");
+  checkout_acked.service = "production";
+  checkout_acked.text_matches = "Checkout";
+  model::OrderEvent disk_acked = PdEvent("acknowledged");
+  disk_acked.text_matches = "Disk";
+  ExpectationResult r = CheckOrder(f, {disk_acked, checkout_acked});
+  EXPECT_TRUE(r.passed) << r.detail;
+  EXPECT_FALSE(CheckOrder(f, {checkout_acked, disk_acked}).passed);
+
+  disk_acked.text_matches = "Disk(";
+  r = CheckOrder(f, {disk_acked, checkout_acked});
+  EXPECT_FALSE(r.passed);
+  EXPECT_THAT(r.detail, ::testing::StartsWith("invalid regex /Disk(/"));
+}
+
+// ---- steps_not_ran
+
+TEST(StepsNotRanExpectationTest, SkippedOrAbsentPassesRanFails) {
+  Fixture f;
+  model::Expectations expect;
+  model::RunbookExpectation rb;
+  rb.runbook = "high-error-rate";
+  rb.steps_not_ran = {"check", "restart", "rollback"};
+  expect.runbooks = {rb};
+  std::vector<ExpectationResult> results = CheckExpectations(expect, RollbackDrill(), f.world);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_TRUE(results[0].passed);
+  EXPECT_EQ(results[0].what, "step high-error-rate/check did not run");
+  EXPECT_EQ(results[0].detail, "skipped: when: condition not met");
+  EXPECT_TRUE(results[1].passed);
+  EXPECT_EQ(results[1].detail, "not in the run");
+  EXPECT_FALSE(results[2].passed);
+  EXPECT_EQ(results[2].detail, "it succeeded");
+
+  results = CheckExpectations(expect, DrillResult{}, f.world);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_TRUE(results[2].passed);
+  EXPECT_EQ(results[2].detail, "the runbook did not run");
+}
+
 }  // namespace
 }  // namespace rundrill::drill

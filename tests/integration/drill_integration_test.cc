@@ -333,26 +333,7 @@ steps:
   EXPECT_EQ(FindStep(*result, "big")->outcome, drill::StepOutcome::kSucceeded);
 }
 
-// The command-line tool itself, as a user runs it.
-struct Command {
-  int exit_code;
-  std::string output;
-};
-
-Command RunTool(const std::string& args, const std::string& cwd = ".") {
-  const std::string command =
-      "cd " + cwd + " && " + std::string(RUNDRILL_BINARY_PATH) + " " + args + " 2>&1";
-  Command result{-1, ""};
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return result;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    result.output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using integration::RunTool;
 
 TEST(DrillIntegrationTest, CliRunWritesReportsAndExitCodes) {
   const std::string out = testing::TempDir() + "/rundrill-cli-run";

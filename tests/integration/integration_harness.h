@@ -2,7 +2,11 @@
 
 // Drills with real processes: the shim, /bin/sh, curl and python3 in a real sandbox.
 
+#include <sys/wait.h>
+
+#include <array>
 #include <chrono>
+#include <cstdio>
 #include <string>
 
 #include "simulator/drill/drill.h"
@@ -59,6 +63,28 @@ inline model::Runbook InlineRunbook(const std::string& name, const std::string& 
       "apiVersion: rundrill/v1\nkind: Runbook\nmetadata: {name: " + name +
           "}\ntrigger: {alertname: HighErrorRate}\nsteps:\n" + steps,
       kSource + "/runbooks/inline.yaml");
+}
+
+// The command-line tool itself, as a user runs it: its exit code and its output (stdout and
+// stderr together).
+struct Command {
+  int exit_code;
+  std::string output;
+};
+
+inline Command RunTool(const std::string& args, const std::string& cwd = ".") {
+  const std::string command =
+      "cd " + cwd + " && " + std::string(RUNDRILL_BINARY_PATH) + " " + args + " 2>&1";
+  Command result{-1, ""};
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return result;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    result.output.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
 }
 
 }  // namespace rundrill::integration

@@ -253,5 +253,209 @@ TEST(LoadExpectTest, SectionsMustBeLists) {
                           "sc.yaml:7:3: unknown key \"slak\" in expect (did you mean \"slack\"?)"));
 }
 
+// ---- escalated, order, steps_not_ran
+
+// An alert the timeline fires and one a rule fires; 12 lines, so `expect:` after it is
+// line 16.
+constexpr char kAlerts[] = R"(alerting:
+  rules:
+    - alert: DiskFull
+      expr: node_filesystem_used_ratio > 0.9
+timeline:
+  - at: 1m
+    fire_alert:
+      labels: {alertname: HighErrorRate}
+  - at: 2m
+    resolve_alert: {alertname: HighErrorRate}
+horizon: 30m
+world: {}
+)";
+
+TEST(LoadExpectTest, EscalatedOrderAndStepsNotRanLoadIntoTheModel) {
+  std::optional<model::Scenario> sc = Load(Doc(std::string(kAlerts) + R"(expect:
+  escalated: {service: production, to: PSECOND}
+  runbooks:
+    high-error-rate: {steps: {restart: skipped}, steps_not_ran: [restart, escalation.page]}
+  order:
+    - {pagerduty: {status: acknowledged, service: PSERVIC, title_matches: "5xx"}}
+    - {slack: {channel: "#incidents", text_matches: resolved}}
+    - {step: {runbook: high-error-rate, step: rollback, outcome: succeeded}}
+    - {alert: {alertname: DiskFull, state: resolved}}
+)"));
+  ASSERT_TRUE(sc);
+  ASSERT_TRUE(sc->expect.escalated);
+  EXPECT_TRUE(sc->expect.escalated->escalated);
+  EXPECT_EQ(sc->expect.escalated->service, "production");
+  EXPECT_EQ(sc->expect.escalated->to, "PSECOND");
+  EXPECT_EQ(sc->expect.escalated->mark.ToString(), "sc.yaml:17:14");
+  ASSERT_EQ(sc->expect.runbooks.size(), 1u);
+  EXPECT_EQ(sc->expect.runbooks[0].steps_not_ran,
+            (std::vector<std::string>{"restart", "escalation.page"}));
+  ASSERT_EQ(sc->expect.order.size(), 1u);
+  const model::OrderExpectation& order = sc->expect.order[0];
+  EXPECT_EQ(order.mark.ToString(), "sc.yaml:21:5");
+  ASSERT_EQ(order.events.size(), 4u);
+  EXPECT_EQ(order.events[0].kind, model::OrderEvent::Kind::kPagerDuty);
+  EXPECT_EQ(order.events[0].status, "acknowledged");
+  EXPECT_EQ(order.events[0].service, "PSERVIC");
+  EXPECT_EQ(order.events[0].text_matches, "5xx");
+  EXPECT_EQ(order.events[0].mark.ToString(), "sc.yaml:21:7");
+  EXPECT_EQ(order.events[1].kind, model::OrderEvent::Kind::kSlack);
+  EXPECT_EQ(order.events[1].channel, "incidents");
+  EXPECT_EQ(order.events[1].text_matches, "resolved");
+  EXPECT_EQ(order.events[2].kind, model::OrderEvent::Kind::kStep);
+  EXPECT_EQ(order.events[2].runbook, "high-error-rate");
+  EXPECT_EQ(order.events[2].step, "rollback");
+  EXPECT_EQ(order.events[2].outcome, "succeeded");
+  EXPECT_EQ(order.events[3].kind, model::OrderEvent::Kind::kAlert);
+  EXPECT_EQ(order.events[3].alertname, "DiskFull");
+  EXPECT_EQ(order.events[3].status, "resolved");
+}
+
+TEST(LoadExpectTest, EscalatedShortFormAndChainsOfChains) {
+  std::optional<model::Scenario> sc = Load(Doc(std::string(kAlerts) + R"(expect:
+  escalated: false
+  order:
+    - [{alert: {alertname: HighErrorRate, state: firing}}, {pagerduty: {status: triggered}}]
+    - - {pagerduty: {status: acknowledged}}
+      - {slack: {channel: incidents}}
+)"));
+  ASSERT_TRUE(sc);
+  ASSERT_TRUE(sc->expect.escalated);
+  EXPECT_FALSE(sc->expect.escalated->escalated);
+  EXPECT_FALSE(sc->expect.escalated->service);
+  ASSERT_EQ(sc->expect.order.size(), 2u);
+  EXPECT_EQ(sc->expect.order[0].events.size(), 2u);
+  EXPECT_EQ(sc->expect.order[1].events[1].channel, "incidents");
+  EXPECT_EQ(sc->expect.order[1].mark.ToString(), "sc.yaml:20:7");
+}
+
+TEST(LoadExpectTest, BrokenEscalated) {
+  EXPECT_THAT(ScenarioErrors(Doc(R"(expect:
+  escalated: yes
+)")),
+              ElementsAre("sc.yaml:5:14: \"escalated\" must be true or false, got \"yes\""));
+  EXPECT_THAT(ScenarioErrors(Doc(R"(expect:
+  escalated: [PSECOND]
+)")),
+              ElementsAre("sc.yaml:5:14: \"escalated\" must be true, false or a map with "
+                          "\"service\" and/or \"to\", got a list"));
+  EXPECT_THAT(ScenarioErrors(Doc(R"(expect:
+  escalated: {}
+)")),
+              ElementsAre("sc.yaml:5:14: escalation expectation needs at least one of "
+                          "\"service\" or \"to\" (write \"escalated: true\" for any escalation)"));
+  EXPECT_THAT(ScenarioErrors(Doc(R"(expect:
+  escalated: {servce: PSERVIC, to: PSECND}
+)")),
+              ElementsAre("sc.yaml:5:15: unknown key \"servce\" in escalation expectation (did "
+                          "you mean \"service\"?)",
+                          "sc.yaml:5:36: user \"PSECND\" is not declared in world (did you mean "
+                          "\"PSECOND\"?)"));
+  EXPECT_THAT(ScenarioErrors(Doc(R"(expect:
+  escalated: {service: checkout, to: [PSECOND]}
+)")),
+              ElementsAre("sc.yaml:5:24: service \"checkout\" is not declared in world",
+                          "sc.yaml:5:38: \"to\" must be a string, got a list"));
+}
+
+TEST(LoadExpectTest, BrokenOrderLists) {
+  EXPECT_THAT(ScenarioErrors(Doc(std::string(kAlerts) + R"(expect:
+  order: {slack: {channel: incidents}}
+)")),
+              ElementsAre("sc.yaml:17:10: \"order\" must be a list, got a map"));
+  EXPECT_THAT(ScenarioErrors(Doc(std::string(kAlerts) + R"(expect:
+  order:
+    - {pagerduty: {status: triggered}}
+)")),
+              ElementsAre("sc.yaml:18:5: \"order\" needs at least two events to order, got 1"));
+  EXPECT_THAT(ScenarioErrors(Doc(std::string(kAlerts) + R"(expect:
+  order: []
+)")),
+              ElementsAre("sc.yaml:17:10: \"order\" needs at least two events to order, got 0"));
+  EXPECT_THAT(
+      ScenarioErrors(Doc(std::string(kAlerts) + R"(expect:
+  order:
+    - [{pagerduty: {status: triggered}}, {pagerduty: {status: resolved}}]
+    - {pagerduty: {status: acknowledged}}
+    - [{pagerduty: {status: triggered}}]
+    - - [{pagerduty: {status: triggered}}]
+      - {pagerduty: {status: resolved}}
+)")),
+      ElementsAre("sc.yaml:19:7: each entry of \"order\" must be a list of events like the first "
+                  "entry, got a map",
+                  "sc.yaml:20:7: each chain of \"order\" needs at least two events to order, got 1",
+                  "sc.yaml:21:9: each entry of each chain of \"order\" must be a map, got a list"));
+}
+
+TEST(LoadExpectTest, BrokenOrderEvents) {
+  EXPECT_THAT(
+      ScenarioErrors(Doc(std::string(kAlerts) + R"(expect:
+  order:
+    - {slak: {channel: incidents}}
+    - {}
+    - {slack: {channel: incidents}, pagerduty: {status: resolved}}
+    - slack
+    - {slack: incidents}
+    - {slack: {channel: "#incident", text_matches: "res("}}
+    - {slack: {text_matches: resolved, chanel: incidents}}
+    - {pagerduty: {status: acked, service: PSERVICE, title_matches: "[5xx"}}
+    - {pagerduty: {service: PSERVIC}}
+    - {step: {runbook: High-Error-Rate, step: rollback, outcome: done}}
+    - {step: {runbook: high-error-rate}}
+    - {alert: {alertname: HighErrorRates, state: fired}}
+    - {alert: {alertname: DiskFul}}
+    - {alert: {name: DiskFull, state: firing}}
+)")),
+      ElementsAre(
+          "sc.yaml:18:8: unknown key \"slak\" in order event (did you mean \"slack\"?)",
+          "sc.yaml:19:7: order event needs one of \"slack\", \"pagerduty\", \"step\" or \"alert\"",
+          "sc.yaml:20:37: order event has both \"slack\" and \"pagerduty\"; keep only one",
+          "sc.yaml:21:7: each entry of \"order\" must be a map, got \"slack\"",
+          "sc.yaml:22:15: \"slack\" event must be a map, got \"incidents\"",
+          "sc.yaml:23:25: channel \"incident\" is not declared in world (did you mean "
+          "\"incidents\"?)",
+          "sc.yaml:23:52: invalid regex \"res(\" in \"text_matches\": Unmatched marking "
+          "parenthesis ( or \\(",
+          "sc.yaml:24:15: slack event is missing required key \"channel\"",
+          "sc.yaml:24:40: unknown key \"chanel\" in slack event (did you mean \"channel\"?)",
+          "sc.yaml:25:28: \"status\" must be one of \"triggered\", \"acknowledged\" or "
+          "\"resolved\", got \"acked\"",
+          "sc.yaml:25:44: service \"PSERVICE\" is not declared in world (did you mean "
+          "\"PSERVIC\"?)",
+          "sc.yaml:25:69: invalid regex \"[5xx\" in \"title_matches\": Unmatched [ or [^ in "
+          "character class declaration",
+          "sc.yaml:26:19: pagerduty event is missing required key \"status\"",
+          "sc.yaml:27:24: invalid runbook name \"High-Error-Rate\" (use lower-case letters, "
+          "digits and \"-\")",
+          "sc.yaml:27:66: \"outcome\" must be one of \"succeeded\", \"failed\", \"skipped\" or "
+          "\"timed_out\", got \"done\"",
+          "sc.yaml:28:14: step event is missing required key \"step\"",
+          "sc.yaml:29:27: alert \"HighErrorRates\" is neither fired in the timeline nor the name "
+          "of an alerting rule (did you mean \"HighErrorRate\"?)",
+          "sc.yaml:29:50: \"state\" must be one of \"firing\" or \"resolved\", got \"fired\"",
+          "sc.yaml:30:15: alert event is missing required key \"state\"",
+          "sc.yaml:30:27: alert \"DiskFul\" is neither fired in the timeline nor the name of an "
+          "alerting rule (did you mean \"DiskFull\"?)",
+          "sc.yaml:31:15: alert event is missing required key \"alertname\"",
+          "sc.yaml:31:16: unknown key \"name\" in alert event"));
+}
+
+TEST(LoadExpectTest, BrokenStepsNotRan) {
+  EXPECT_THAT(ScenarioErrors(Doc(R"(expect:
+  runbooks:
+    high-error-rate:
+      steps: {rollback: succeeded, restart: skipped}
+      steps_not_ran: [restart, rollback, restart, [a]]
+    disk-space: {steps_not_ran: cleanup}
+)")),
+              ElementsAre("sc.yaml:8:32: step \"rollback\" is expected to be succeeded in "
+                          "\"steps\" and not to run here",
+                          "sc.yaml:8:42: duplicate entry \"restart\" in \"steps_not_ran\"",
+                          "sc.yaml:8:51: each entry of \"steps_not_ran\" must be a string, got a "
+                          "list",
+                          "sc.yaml:9:33: \"steps_not_ran\" must be a list, got \"cleanup\""));
+}
+
 }  // namespace
 }  // namespace rundrill::load

@@ -117,6 +117,32 @@ TEST_F(LoadPathsTest, ExpectedStepsMustExistInLoadedRunbooks) {
   EXPECT_THAT(Strings(errors), ElementsAre());
 }
 
+TEST_F(LoadPathsTest, OrderedStepsAndStepsNotRanMustExistInLoadedRunbooks) {
+  Write("runbooks/r.yaml", Runbook("restart-api"));
+  Write("scenarios/s.yaml", Scenario("crash") +
+                                "timeline:\n"
+                                "  - {at: 1m, fire_alert: {labels: {alertname: A}}}\n"
+                                "expect:\n"
+                                "  runbooks:\n"
+                                "    restart-api: {steps_not_ran: [a, b]}\n"
+                                "  order:\n"
+                                "    - {step: {runbook: restart-api, step: aa}}\n"
+                                "    - {step: {runbook: restart-apj, step: a}}\n"
+                                "    - {alert: {alertname: A, state: firing}}\n");
+  std::vector<Diagnostic> errors;
+  LoadPaths({"runbooks", "scenarios"}, &errors);
+  EXPECT_THAT(Strings(errors),
+              ElementsAre("scenarios/s.yaml:8:5: expectation names step \"b\", which runbook "
+                          "\"restart-api\" does not have",
+                          "scenarios/s.yaml:10:7: expectation names step \"aa\", which runbook "
+                          "\"restart-api\" does not have (did you mean \"a\"?)",
+                          "scenarios/s.yaml:11:7: order names runbook \"restart-apj\", which is "
+                          "not among the runbooks loaded (did you mean \"restart-api\"?)"));
+  errors.clear();
+  LoadPaths({"scenarios"}, &errors);  // without runbooks there is nothing to check against
+  EXPECT_THAT(Strings(errors), ElementsAre());
+}
+
 TEST_F(LoadPathsTest, AFileReachedTwiceIsLoadedOnce) {
   Write("runbooks/one.yaml", Runbook("restart-api"));
   std::vector<Diagnostic> errors;
