@@ -32,6 +32,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from datetime import datetime, timedelta
 
 RESTART_THRESHOLD = int(os.environ.get("RESTART_THRESHOLD", "3"))
 ROLLOUT_TIMEOUT = os.environ.get("ROLLOUT_TIMEOUT", "180s")
@@ -39,6 +40,9 @@ SOAK_SECONDS = int(os.environ.get("SOAK_SECONDS", "60"))
 # Short on purpose: a partitioned Slack or PagerDuty must not hold the runbook for long.
 HTTP_TIMEOUT = float(os.environ.get("HTTP_TIMEOUT", "5"))
 HTTP_ATTEMPTS = 3
+# A deploy made this long before the alert, which the deployment no longer runs, was rolled
+# back for this incident: a second run verifies that rollback instead of acting again.
+ROLLBACK_WINDOW = timedelta(hours=1)
 
 SEVERITY_EMOJI = {
     "critical": "🔴",
@@ -150,10 +154,12 @@ def deployment_state(service, namespace):
     deployment = kubectl_json("get", "deployment", service, "-n", namespace)
     containers = deployment["spec"]["template"]["spec"]["containers"]
     labels = deployment["spec"]["selector"].get("matchLabels") or {"app": service}
+    template_annotations = deployment["spec"]["template"]["metadata"].get("annotations") or {}
     return {
         "revision": int(
             deployment["metadata"].get("annotations", {}).get("deployment.kubernetes.io/revision", 0)
         ),
+        "restarted_at": template_annotations.get("kubectl.kubernetes.io/restartedAt", ""),
         "image": containers[0]["image"] if containers else "",
         "replicas": deployment["spec"].get("replicas", 1),
         "selector": ",".join(f"{k}={v}" for k, v in sorted(labels.items())),
@@ -176,6 +182,7 @@ def pod_summaries(selector, namespace):
             "reason": waiting[0] if waiting else "",
             "last_exit_code": last_exit[0] if last_exit else None,
             "image": statuses[0].get("image", "") if statuses else "",
+            "template_hash": pod["metadata"].get("labels", {}).get("pod-template-hash", ""),
         })
     return pods
 
@@ -185,25 +192,54 @@ def is_crash_looping(pods):
                for p in pods)
 
 
-def rollback_target(service, namespace, selector, current):
-    """The newest earlier revision whose image differs from the live one, or None.
+def replica_sets(service, namespace, selector):
+    """The deployment's rollouts: revision, image, pod template hash and creation time each.
 
     Asked of the replica sets (each keeps its revision and pod template), not of
     `rollout history`, whose table shows change causes but not images.
     """
-    sets = kubectl_json("get", "replicasets", "-l", selector, "-n", namespace).get("items", [])
-    candidates = []
-    for rs in sets:
+    out = []
+    for rs in kubectl_json("get", "replicasets", "-l", selector, "-n", namespace).get("items", []):
         owners = rs["metadata"].get("ownerReferences", [])
         if owners and owners[0].get("name") != service:
             continue
-        revision = int(rs["metadata"].get("annotations", {}).get(
-            "deployment.kubernetes.io/revision", 0))
         containers = rs["spec"]["template"]["spec"]["containers"]
-        image = containers[0]["image"] if containers else ""
-        if revision < current["revision"] and image != current["image"]:
-            candidates.append({"revision": revision, "image": image})
+        out.append({
+            "name": rs["metadata"]["name"],
+            "revision": int(rs["metadata"].get("annotations", {}).get(
+                "deployment.kubernetes.io/revision", 0)),
+            "image": containers[0]["image"] if containers else "",
+            "template_hash": rs["metadata"].get("labels", {}).get("pod-template-hash", ""),
+            "created": rs["metadata"].get("creationTimestamp", ""),
+        })
+    return out
+
+
+def rollback_target(sets, current):
+    """The newest earlier revision whose image differs from the live one, or None."""
+    candidates = [{"revision": rs["revision"], "image": rs["image"]} for rs in sets
+                  if rs["revision"] < current["revision"] and rs["image"] != current["image"]]
     return max(candidates, key=lambda c: c["revision"], default=None)
+
+
+def parse_time(text):
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def rolled_back_from(sets, current, alert):
+    """The latest deploy, when it went out shortly before the alert and no longer runs.
+
+    A rollback re-activates an older replica set and leaves the newest-created one behind:
+    that is how a run started again after a rollback knows it happened.
+    """
+    if not sets or not alert["starts_at"]:
+        return None
+    latest = max(sets, key=lambda rs: rs["created"])
+    if latest["revision"] == current["revision"]:
+        return None
+    if parse_time(latest["created"]) < parse_time(alert["starts_at"]) - ROLLBACK_WINDOW:
+        return None
+    return {"revision": latest["revision"], "image": latest["image"], "name": latest["name"]}
 
 
 # --- HTTP --------------------------------------------------------------------------------
@@ -344,7 +380,13 @@ def diagnose():
     revisions = [line.strip() for line in history.splitlines()
                  if line.strip() and line.strip()[0].isdigit()]
     pods = pod_summaries(current["selector"], namespace)
-    crash_looping = is_crash_looping(pods)
+    sets = replica_sets(service, namespace, current["selector"])
+    # Pods of older revisions, on their way out after a rollback, say nothing about the
+    # revision that runs.
+    live_hash = next((rs["template_hash"] for rs in sets if rs["revision"] == current["revision"]),
+                     None)
+    crash_looping = is_crash_looping(
+        [p for p in pods if live_hash is None or p["template_hash"] == live_hash])
     diagnosis = {
         "alert": alert,
         "service": service,
@@ -357,8 +399,8 @@ def diagnose():
         "crash_looping": crash_looping,
         "pods": pods,
         "recent_rollouts": revisions[-3:],
-        "rollback_to": rollback_target(service, namespace, current["selector"], current)
-        if crash_looping else None,
+        "rollback_to": rollback_target(sets, current) if crash_looping else None,
+        "rolled_back_from": rolled_back_from(sets, current, alert),
     }
     print(json.dumps(diagnosis, sort_keys=True))
 
@@ -418,8 +460,24 @@ def remediate():
                              f"--to-revision={target['revision']}").stdout.strip()
         result = {"action": "rollback", "to_revision": target["revision"],
                   "image": target["image"], "output": output}
+    elif d.get("rolled_back_from"):
+        # An earlier run rolled back and was stopped before it could finish: verify that
+        # rollback rather than restart the revision it brought back.
+        gone = d["rolled_back_from"]
+        output = (f"{deployment} already rolled back from revision {gone['revision']} "
+                  f"(`{gone['image']}`): it runs revision {d['revision']}")
+        result = {"action": "rollback", "to_revision": d["revision"], "image": d["image"],
+                  "output": output}
     else:
-        output = kubectl("rollout", "restart", deployment, "-n", namespace).stdout.strip()
+        # One restart per incident: a second would replace the pods the first brings up.
+        live = deployment_state(service, namespace)
+        starts = d["alert"]["starts_at"]
+        if live["restarted_at"] and starts and \
+                parse_time(live["restarted_at"]) >= parse_time(starts):
+            output = (f"{deployment} already restarted at {live['restarted_at']}, after the "
+                      f"alert fired at {starts}")
+        else:
+            output = kubectl("rollout", "restart", deployment, "-n", namespace).stdout.strip()
         result = {"action": "restart", "output": output}
     log(result["output"])
     print(json.dumps(result, sort_keys=True))

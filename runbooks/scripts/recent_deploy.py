@@ -1,58 +1,33 @@
 #!/usr/bin/env python3
 """Tells whether a deployment rolled out shortly before the alert fired.
 
-Reads the alert's startsAt from the Alertmanager payload ($RUNDRILL_ALERT_FILE) rather than
-the local clock: "a deploy in the last 30 minutes" means before the alert, whenever the
+"A deploy in the last 30 minutes" means before the alert (ALERT_STARTS_AT), whenever the
 runbook happens to run. The newest ReplicaSet of the service is its latest rollout. Prints
-one JSON object: {"recent": bool, "replicaset": str, "minutes_before_alert": float}.
+one JSON object: {"recent": bool, "rolled_back": bool, "replicaset": str,
+"minutes_before_alert": float}. `recent` holds while the deployment still runs that
+rollout; `rolled_back` when it went out in the window but no longer runs (an earlier run of
+the runbook rolled it back), so a second run verifies instead of undoing the rollback.
 """
 import json
 import os
-import subprocess
-import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
+
+from rollouts import Rollouts
 
 service = os.environ["SERVICE"]
 namespace = os.environ["NAMESPACE"]
 window = timedelta(minutes=int(os.environ.get("DEPLOY_WINDOW_MINUTES", "30")))
 
-
-def parse_time(text):
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-with open(os.environ["RUNDRILL_ALERT_FILE"], encoding="utf-8") as f:
-    payload = json.load(f)
-firing = [a for a in payload.get("alerts", []) if a.get("status") == "firing"]
-if not firing:
-    sys.stderr.write("the notification holds no firing alert\n")
-    sys.exit(2)
-alert_start = parse_time(firing[0]["startsAt"])
-
-proc = subprocess.run(
-    ["kubectl", "get", "rs", "-n", namespace, "-l", f"app={service}", "-o", "json"],
-    capture_output=True,
-    text=True,
-)
-if proc.returncode != 0:
-    sys.stderr.write(proc.stderr)
-    sys.exit(proc.returncode)
-
-replicasets = [
-    rs for rs in json.loads(proc.stdout).get("items", []) if rs["spec"].get("replicas", 0) > 0
-]
-if not replicasets:
-    print(json.dumps({"recent": False, "replicaset": "", "minutes_before_alert": None}))
-    sys.exit(0)
-newest = max(replicasets, key=lambda rs: rs["metadata"]["creationTimestamp"])
-created = parse_time(newest["metadata"]["creationTimestamp"])
-before = alert_start - created
+rollouts = Rollouts(service, namespace)
+latest = rollouts.latest()
+before = rollouts.latest_before_alert(window)
 print(
     json.dumps(
         {
-            "recent": timedelta(0) <= before <= window,
-            "replicaset": newest["metadata"]["name"],
-            "minutes_before_alert": round(before.total_seconds() / 60, 1),
+            "recent": before is not None and rollouts.on_latest_deploy(),
+            "rolled_back": rollouts.rolled_back(window),
+            "replicaset": latest["metadata"]["name"] if latest else "",
+            "minutes_before_alert": round(before.total_seconds() / 60, 1) if before else None,
         },
         sort_keys=True,
     )

@@ -275,15 +275,21 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost, public DrillCo
   void RestartRunbook() override {
     if (frame_ != nullptr) pending_.push_front(*frame_->invocation);
   }
-  std::vector<RunbookRecord> RerunRunbooks() override {
+  size_t RunbookRunCount() const override { return ran_.size(); }
+  RunbookRecord RerunRunbook(size_t i) override {
+    RunbookRecord out;
+    if (i >= ran_.size()) return out;
+    const Invocation invocation = ran_[i];
     const size_t first = result_.runbooks.size();
-    const std::vector<Invocation> ran = ran_;
+    const size_t invocations = ran_.size();
     // Past the horizon, each step still has its own timeout.
     step_horizon_ = SimTime::max();
-    for (const Invocation& invocation : ran) KeepStatus(RunRunbook(invocation));
+    KeepStatus(RunRunbook(invocation));
     step_horizon_ = scenario_.horizon;
-    std::vector<RunbookRecord> out(result_.runbooks.begin() + first, result_.runbooks.end());
+    // The rerun is the probe's, not the drill's: it leaves no run behind.
+    if (result_.runbooks.size() > first) out = std::move(result_.runbooks.back());
     result_.runbooks.resize(first);
+    ran_.resize(invocations);
     return out;
   }
 
@@ -952,6 +958,7 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost, public DrillCo
     env["ALERT_NAME"] = alert.Name();
     env["ALERT_STATUS"] = "firing";
     env["ALERT_FINGERPRINT"] = record.alert_fingerprint;
+    env["ALERT_STARTS_AT"] = epoch_.Rfc3339(alert.starts_at);
     for (const auto& [k, v] : alert.labels) env["ALERT_LABEL_" + EnvName(k)] = v;
     for (const auto& [k, v] : alert.annotations) env["ALERT_ANNOTATION_" + EnvName(k)] = v;
     auto alert_file = host_->WriteFile(
@@ -1029,19 +1036,18 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost, public DrillCo
       return Status::Ok();
     }
     if (failed) {
-      for (const auto& step : runbook.on_failure) {
-        StepRecord step_record;
-        Status status = RunStep(runbook, step, env, scope, &step_record);
-        if (!status.ok()) return status;
-        step_record.on_failure = true;
-        record.steps.push_back(std::move(step_record));
-      }
-      for (const auto& step : runbook.escalation) {
-        StepRecord step_record;
-        Status status = RunStep(runbook, step, env, scope, &step_record);
-        if (!status.ok()) return status;
-        step_record.on_failure = true;
-        record.steps.push_back(std::move(step_record));
+      for (const auto* steps : {&runbook.on_failure, &runbook.escalation}) {
+        for (const auto& step : *steps) {
+          if (options_.probe != nullptr) options_.probe->BeforeFailureStep(runbook, step, *this);
+          StepRecord step_record;
+          Status status = RunStep(runbook, step, env, scope, &step_record);
+          if (!status.ok()) return status;
+          step_record.on_failure = true;
+          if (options_.probe != nullptr && step_record.outcome != StepOutcome::kSkipped) {
+            options_.probe->AfterFailureStep(runbook, step, step_record, *this);
+          }
+          record.steps.push_back(std::move(step_record));
+        }
       }
     }
     record.outcome = failed ? "failed" : "succeeded";

@@ -37,9 +37,10 @@ class DrillControl {
   virtual void StopRunbook() = 0;
   // Queues another run of the current runbook, from its first step, for the same alert.
   virtual void RestartRunbook() = 0;
-  // At the end of the drill only: runs again, now, each runbook run the drill made, in order.
-  // Returns their records.
-  virtual std::vector<RunbookRecord> RerunRunbooks() = 0;
+  // At the end of the drill only: how many runbook runs the drill made, and the i-th of
+  // them run again now, for the same alert; returns the new run's record.
+  virtual size_t RunbookRunCount() const = 0;
+  virtual RunbookRecord RerunRunbook(size_t i) = 0;
 };
 
 class StepProbe {
@@ -50,6 +51,10 @@ class StepProbe {
   virtual void BeforeStep(const model::Runbook&, const model::Step&, DrillControl&) {}
   virtual void AfterStep(const model::Runbook&, const model::Step&, const StepRecord&,
                          DrillControl&) {}
+  // Around each on_failure or escalation step that runs.
+  virtual void BeforeFailureStep(const model::Runbook&, const model::Step&, DrillControl&) {}
+  virtual void AfterFailureStep(const model::Runbook&, const model::Step&, const StepRecord&,
+                                DrillControl&) {}
   // Once the horizon is reached, before expectations are checked.
   virtual void AtEnd(DrillControl&) {}
 };

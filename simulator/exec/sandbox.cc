@@ -161,6 +161,9 @@ std::map<std::string, std::string> Sandbox::Environment(
   env["RUNDRILL_SOCKET"] = socket_path();
   env["LANG"] = "C.UTF-8";
   env["LC_ALL"] = "C.UTF-8";
+  // Python writes byte-code caches beside the scripts it imports; in a drill that would be
+  // the runbook's own folder, which a drill must leave as it found it.
+  env["PYTHONPYCACHEPREFIX"] = tmp_dir() + "/pycache";
   return env;
 }
 

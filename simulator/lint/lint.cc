@@ -22,7 +22,7 @@ constexpr std::array<std::string_view, 8> kInert = {"echo", "printf", "true", "f
 
 // The environment a drill gives every step besides params and captures (docs/runbook-format.md,
 // "What a step runs in").
-constexpr std::array<std::string_view, 20> kDrillEnv = {"SLACK_WEBHOOK_URL",
+constexpr std::array<std::string_view, 21> kDrillEnv = {"SLACK_WEBHOOK_URL",
                                                         "SLACK_API_URL",
                                                         "SLACK_BOT_TOKEN",
                                                         "PAGERDUTY_EVENTS_URL",
@@ -33,6 +33,7 @@ constexpr std::array<std::string_view, 20> kDrillEnv = {"SLACK_WEBHOOK_URL",
                                                         "ALERT_NAME",
                                                         "ALERT_STATUS",
                                                         "ALERT_FINGERPRINT",
+                                                        "ALERT_STARTS_AT",
                                                         "RUNBOOK_DIR",
                                                         "RUNDRILL_SOCKET",
                                                         "RUNDRILL_STEP_ID",

@@ -347,10 +347,20 @@ void RunbookReader::ReadNotices(MapReader& m, bool notify, model::Step* step) {
 void RunbookReader::ReadEscalation(MapReader& root, std::vector<model::Step>* steps) {
   std::optional<YAML::Node> node = root.Map("escalation");
   if (!node) return;
-  MapReader m(r_, *node, "escalation", {"slack", "page"});
+  MapReader m(r_, *node, "escalation", {"slack", "page", "not_idempotent"});
   if (!m.Has("slack") && !m.Has("page")) {
     r_.Error(m.mark(), "escalation needs \"slack\", \"page\" or both");
     return;
+  }
+  // The escalation runs on every failed run; the reason it may post again each time stands
+  // for both of its steps.
+  std::string not_idempotent;
+  if (auto reason = m.String("not_idempotent")) {
+    if (reason->empty()) {
+      r_.Error(m.Get("not_idempotent").mark,
+               "\"not_idempotent\" needs the reason the escalation may post again each run");
+    }
+    not_idempotent = *reason;
   }
   for (const char* key : {"slack", "page"}) {
     if (!m.Has(key)) continue;
@@ -359,6 +369,7 @@ void RunbookReader::ReadEscalation(MapReader& root, std::vector<model::Step>* st
     step.type = model::StepType::kNotify;
     step.mark = m.KeyMark(key);
     step.name = std::string_view(key) == "slack" ? "Escalate in Slack" : "Page the on-call";
+    step.not_idempotent = not_idempotent;
     if (std::string_view(key) == "slack") {
       step.slack = ReadSlackNotice(r_, m.Get(key));
     } else {

@@ -144,20 +144,75 @@ class RollbackProbe : public drill::StepProbe {
   Finding finding;
 };
 
-// At the horizon, runs every runbook run again on the world it left.
+// At the horizon, runs every runbook run again on the world it left, one after the other,
+// and keeps what each rerun changed under the runbook's name. What a step that says why it
+// changes the world each time (`not_idempotent`) changed in the rerun is kept apart: the
+// rest of the runbook is still judged.
 class RunbookIdempotenceProbe : public drill::StepProbe {
  public:
   explicit RunbookIdempotenceProbe(std::vector<IgnoreRule> ignore) : ignore_(std::move(ignore)) {}
-  void AtEnd(DrillControl& control) override {
-    world::World left = control.Fork();
-    runs = control.RerunRunbooks();
-    diff = DiffSnapshots(control.SnapshotOfFork(left), control.Snapshot(), ignore_);
+
+  void BeforeStep(const model::Runbook&, const model::Step&, DrillControl& control) override {
+    if (rerunning_) step_before_.emplace(control.Fork());
   }
-  std::vector<drill::RunbookRecord> runs;
-  std::vector<DiffEntry> diff;
+  void AfterStep(const model::Runbook& runbook, const model::Step& step, const StepRecord& record,
+                 DrillControl& control) override {
+    Attribute(runbook, step, record, control);
+  }
+  void BeforeFailureStep(const model::Runbook& runbook, const model::Step& step,
+                         DrillControl& control) override {
+    BeforeStep(runbook, step, control);
+  }
+  void AfterFailureStep(const model::Runbook& runbook, const model::Step& step,
+                        const StepRecord& record, DrillControl& control) override {
+    Attribute(runbook, step, record, control);
+  }
+
+  void AtEnd(DrillControl& control) override {
+    rerunning_ = true;
+    for (size_t i = 0; i < control.RunbookRunCount(); ++i) {
+      world::World left = control.Fork();
+      const drill::RunbookRecord rerun = control.RerunRunbook(i);
+      std::vector<DiffEntry> changed =
+          DiffSnapshots(control.SnapshotOfFork(left), control.Snapshot(), ignore_);
+      std::vector<DiffEntry>& into = diffs[rerun.name];
+      into.insert(into.end(), std::make_move_iterator(changed.begin()),
+                  std::make_move_iterator(changed.end()));
+    }
+    rerunning_ = false;
+  }
+
+  // Per runbook: what its reruns changed, and which of those paths an excused step changed
+  // (path → the step's id and reason).
+  std::map<std::string, std::vector<DiffEntry>> diffs;
+  std::map<std::string, std::map<std::string, std::pair<std::string, std::string>>> excused;
 
  private:
+  // Notes which of the paths a rerun step changed it may change each time: all of them
+  // for a step that says why, else the approval request it posted (a gate asks afresh on
+  // every run; an answer given to an earlier run does not carry over).
+  void Attribute(const model::Runbook& runbook, const model::Step& step, const StepRecord& record,
+                 DrillControl& control) {
+    if (!step_before_) return;
+    const std::vector<DiffEntry> changed =
+        DiffSnapshots(control.SnapshotOfFork(*step_before_), control.Snapshot(), ignore_);
+    step_before_.reset();
+    const std::string approval_ts =
+        record.approval && !record.approval->ts.empty() ? record.approval->ts : "";
+    for (const DiffEntry& entry : changed) {
+      if (!step.not_idempotent.empty()) {
+        excused[runbook.name][entry.path] = {step.id, step.not_idempotent};
+      } else if (!approval_ts.empty() && !entry.had_before && entry.after.is_object() &&
+                 entry.after.value("ts", "") == approval_ts) {
+        excused[runbook.name][entry.path] = {step.id + "'s approval request",
+                                             "an approval is asked afresh on every run"};
+      }
+    }
+  }
+
   std::vector<IgnoreRule> ignore_;
+  bool rerunning_ = false;
+  std::optional<world::World> step_before_;
 };
 
 // Stops the first run of `runbook` after its k-th step that ran, and starts it again.
@@ -190,6 +245,12 @@ std::vector<IgnoreRule> ConvergenceIgnores() {
   rules.push_back({"access", "credentials and faults are the scenario's"});
   rules.push_back({"kubernetes.namespaces.*.pods", "pod names are drawn afresh"});
   rules.push_back({"kubernetes.namespaces.*.replica_sets", "replica sets are named afresh"});
+  // Which second a restart was stamped with depends on when the rerun reached it; a second
+  // restart still shows, as another revision.
+  rules.push_back(
+      {"kubernetes.namespaces.*.deployments.*.template_annotations.kubectl.kubernetes."
+       "io/restartedAt",
+       "a restart started again is stamped with a later second"});
   return rules;
 }
 
@@ -207,6 +268,27 @@ const model::Runbook* FindRunbook(const std::vector<model::Runbook>& runbooks,
     if (runbook.name == name) return &runbook;
   }
   return nullptr;
+}
+
+// When the last run of `runbook` ended.
+SimTime LastEnd(const drill::DrillResult& result, const std::string& runbook) {
+  SimTime out{0};
+  for (const auto& run : result.runbooks) {
+    if (run.name == runbook) out = std::max(out, run.ended_at);
+  }
+  return out;
+}
+
+// The first fault or scenario event at or after `since`, as "fault.healed at +00:21:20";
+// empty when there is none.
+std::string ScenarioEventAfter(const drill::DrillResult& result, SimTime since) {
+  for (const auto& e : result.timeline) {
+    if (e.at < since) continue;
+    if (e.kind.rfind("scenario.", 0) == 0 || e.kind.rfind("fault.", 0) == 0) {
+      return e.kind + (e.detail.empty() ? "" : " " + e.detail) + " at " + FormatClock(e.at);
+    }
+  }
+  return "";
 }
 
 StatusOr<drill::DrillResult> RunWith(const model::Scenario& scenario,
@@ -269,29 +351,36 @@ StatusOr<Verification> VerifyDrill(const model::Scenario& scenario,
     if (const model::Runbook* runbook = FindRunbook(runbooks, run.name)) {
       finding.mark = runbook->mark.ToString();
     }
-    // A runbook with a step that says why it changes the world each time cannot be
-    // idempotent as a whole: the reason stands for the runbook too.
-    const model::Runbook* runbook = FindRunbook(runbooks, run.name);
-    const model::Step* excused = nullptr;
-    if (runbook != nullptr) {
-      for (const auto& step : runbook->steps) {
-        if (!step.not_idempotent.empty() && excused == nullptr) excused = &step;
-      }
-    }
-    if (excused != nullptr) {
+    // A run that the scenario changed the world after (a fault healed, another began) is
+    // not repeated by a second run: the second meets another world.
+    const SimTime ended = LastEnd(baseline, run.name);
+    if (const std::string event = ScenarioEventAfter(baseline, ended); !event.empty()) {
       finding.passed = true;
       finding.skipped = true;
-      finding.summary = "not checked: step " + excused->id + " changes the world each time (" +
-                        excused->not_idempotent + ")";
+      finding.summary = "not judged: the scenario changed the world after the run (" + event +
+                        "), so a second run meets another world";
       out.findings.push_back(std::move(finding));
       continue;
     }
-    // The diff is of every rerun together; each runbook's finding carries it.
-    finding.diff = again.diff;
-    finding.passed = again.diff.empty();
-    finding.summary = finding.passed ? "a second run on the world it left changed nothing"
+    // What excused steps changed is left out, and said so.
+    std::map<std::string, std::string> excusing;  // step id → reason
+    for (DiffEntry& entry : again.diffs[run.name]) {
+      const auto& by_path = again.excused[run.name];
+      if (auto it = by_path.find(entry.path); it != by_path.end()) {
+        excusing.insert(it->second);
+        continue;
+      }
+      finding.diff.push_back(std::move(entry));
+    }
+    std::string excuses;
+    for (const auto& [id, reason] : excusing) {
+      excuses += (excuses.empty() ? " (leaving out what " : "; ") + id + " changes: " + reason;
+    }
+    if (!excuses.empty()) excuses += ")";
+    finding.passed = finding.diff.empty();
+    finding.summary = finding.passed ? "a second run on the world it left changed nothing" + excuses
                                      : "a second run on the world it left changed it again: " +
-                                           DiffSummary(again.diff);
+                                           DiffSummary(finding.diff) + excuses;
     out.findings.push_back(std::move(finding));
   }
 

@@ -170,6 +170,8 @@ TEST(DrillTest, StepsSeeParamsLabelsAndTheAlertFile) {
   auto parsed = nlohmann::json::parse(payload);
   EXPECT_EQ(parsed["version"], "4");
   EXPECT_EQ(parsed["alerts"][0]["labels"]["service"], "api");
+  // The same instant as the payload's startsAt, for scripts that only read the environment.
+  EXPECT_EQ(env.at("ALERT_STARTS_AT"), parsed["alerts"][0]["startsAt"]);
   EXPECT_EQ(payload.back(), '\n');
 }
 

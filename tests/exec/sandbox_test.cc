@@ -74,14 +74,16 @@ TEST(SandboxTest, EnvironmentHasOnlySandboxVariablesAndExtra) {
       sandbox->Environment({{"ALERT_SERVICE", "payments"}, {"PATH", "/evil"}});
   std::set<std::string> names;
   for (const auto& [name, value] : env) names.insert(name);
-  EXPECT_EQ(names, (std::set<std::string>{"ALERT_SERVICE", "HOME", "KUBECONFIG", "LANG", "LC_ALL",
-                                          "PATH", "RUNDRILL_SOCKET", "TMPDIR"}));
+  EXPECT_EQ(names,
+            (std::set<std::string>{"ALERT_SERVICE", "HOME", "KUBECONFIG", "LANG", "LC_ALL", "PATH",
+                                   "PYTHONPYCACHEPREFIX", "RUNDRILL_SOCKET", "TMPDIR"}));
   EXPECT_EQ(env["PATH"], sandbox->bin_dir() + ":/usr/local/bin:/usr/bin:/bin");
   EXPECT_EQ(env["HOME"], sandbox->home_dir());
   EXPECT_EQ(env["TMPDIR"], sandbox->tmp_dir());
   EXPECT_EQ(env["KUBECONFIG"], sandbox->kubeconfig_path());
   EXPECT_EQ(env["RUNDRILL_SOCKET"], sandbox->socket_path());
   EXPECT_EQ(env["LANG"], "C.UTF-8");
+  EXPECT_EQ(env["PYTHONPYCACHEPREFIX"].rfind(sandbox->tmp_dir() + "/", 0), 0u);
   EXPECT_EQ(env["ALERT_SERVICE"], "payments");
 }
 
@@ -119,6 +121,7 @@ TEST(SandboxTest, StepCannotSeeParentSecrets) {
                                    "LANG",
                                    "LC_ALL",
                                    "PATH",
+                                   "PYTHONPYCACHEPREFIX",
                                    "RUNDRILL_SOCKET",
                                    "TMPDIR",
                                    "PWD",

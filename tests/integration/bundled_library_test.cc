@@ -1,6 +1,7 @@
 // The bundled library as a game day runs it: every scenario in scenarios/ against every
 // runbook in runbooks/, each under its own seed, through real processes. Each drill must
-// pass: a scenario that shows a runbook failing says so in its own `expect`.
+// pass: a scenario that shows a runbook failing says so in its own `expect`. And each must
+// pass every verification check.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include "reports/result_json.h"
 #include "simulator/drill/drill.h"
 #include "simulator/load/loader.h"
+#include "simulator/verify/checks.h"
 #include "tests/integration/integration_harness.h"
 
 namespace rundrill {
@@ -53,9 +55,20 @@ TEST_P(BundledLibraryTest, DrillPassesWithEveryRunbookLoaded) {
     if (s.name == GetParam()) scenario = &s;
   }
   ASSERT_NE(scenario, nullptr) << "no bundled scenario named " << GetParam();
-  auto result = drill::RunDrill(*scenario, library.runbooks, Options(scenario->seed.value_or(1)));
+  const drill::DrillOptions options = Options(scenario->seed.value_or(1));
+  auto result = drill::RunDrill(*scenario, library.runbooks, options);
   ASSERT_TRUE(result.ok()) << result.status().message();
   EXPECT_TRUE(result->passed) << reports::RenderMarkdown(*result);
+
+  // The bundled runbooks are the examples teams copy: each passes every verification check
+  // (`rundrill run --verify`), or says why a step is left out.
+  auto verification = verify::VerifyDrill(*scenario, library.runbooks, options, *result);
+  ASSERT_TRUE(verification.ok()) << verification.status().message();
+  EXPECT_FALSE(verification->findings.empty());
+  for (const auto& f : verification->findings) {
+    EXPECT_TRUE(f.passed) << f.check << " " << f.runbook << "/" << f.step << " (" << f.mark
+                          << "): " << f.summary;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, BundledLibraryTest, ::testing::ValuesIn(BundledScenarios()),

@@ -47,19 +47,19 @@ TEST_P(VerifyCorpusTest, CaughtByTheCheckItBreaksOnly) {
 
 // A step that is not idempotent makes its runbook not idempotent either: those two checks
 // fail together by nature.
-INSTANTIATE_TEST_SUITE_P(Corpus, VerifyCorpusTest,
-                         ::testing::Values(CorpusCase{"scale-up-by-one.yaml",
-                                                      {"step-idempotence", "runbook-idempotence"}},
-                                           CorpusCase{"page-without-dedup-key.yaml",
-                                                      {"step-idempotence", "runbook-idempotence"}},
-                                           CorpusCase{"restart-rolled-back-by-undo.yaml",
-                                                      {"rollback"}},
-                                           CorpusCase{"stale-reading.yaml", {"crash-consistency"}}),
-                         [](const auto& info) {
-                           std::string name = info.param.file.substr(0, info.param.file.find('.'));
-                           for (char& c : name) c = c == '-' ? '_' : c;
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Corpus, VerifyCorpusTest,
+    ::testing::Values(
+        CorpusCase{"scale-up-by-one.yaml", {"step-idempotence", "runbook-idempotence"}},
+        CorpusCase{"page-without-dedup-key.yaml", {"step-idempotence", "runbook-idempotence"}},
+        CorpusCase{"restart-rolled-back-by-undo.yaml", {"rollback"}},
+        CorpusCase{"stale-reading.yaml", {"crash-consistency"}},
+        CorpusCase{"read-then-add.yaml", {"runbook-idempotence"}}),
+    [](const auto& info) {
+      std::string name = info.param.file.substr(0, info.param.file.find('.'));
+      for (char& c : name) c = c == '-' ? '_' : c;
+      return name;
+    });
 
 }  // namespace
 }  // namespace rundrill

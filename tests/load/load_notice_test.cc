@@ -95,6 +95,7 @@ TEST(LoadNoticeTest, ApprovalAndEscalationLoad) {
 escalation:
   page: {summary: "runbook demo failed", severity: error}
   slack: {text: "demo failed, paging"}
+  not_idempotent: "each failed run says so in #incidents"
 )");
   ASSERT_TRUE(rb.steps[0].approval.has_value());
   EXPECT_EQ(rb.steps[0].approval->channel, "ops-approvals");
@@ -110,6 +111,9 @@ escalation:
   EXPECT_EQ(rb.escalation[1].id, "escalation.page");
   EXPECT_EQ(rb.escalation[1].page->severity, "error");
   EXPECT_EQ(rb.escalation[1].type, model::StepType::kNotify);
+  // The escalation's reason stands for both of its steps.
+  EXPECT_EQ(rb.escalation[0].not_idempotent, "each failed run says so in #incidents");
+  EXPECT_EQ(rb.escalation[1].not_idempotent, "each failed run says so in #incidents");
 }
 
 TEST(LoadNoticeTest, BrokenNoticesNameTheirPlace) {
@@ -187,6 +191,14 @@ escalation: {}
                           "rb.yaml:19:25: \"timeout\" must be longer than 0s",
                           "rb.yaml:19:29: unknown key \"safe\" in approval",
                           "rb.yaml:20:13: escalation needs \"slack\", \"page\" or both"));
+  EXPECT_THAT(RunbookErrors(std::string(kHead) + R"(steps:
+  - {id: a, type: check, run: echo}
+escalation:
+  slack: {text: failed}
+  not_idempotent: ""
+)"),
+              ElementsAre("rb.yaml:11:19: \"not_idempotent\" needs the reason the escalation "
+                          "may post again each run"));
 }
 
 constexpr char kScenarioHead[] = R"(apiVersion: rundrill/v1

@@ -26,10 +26,10 @@ timeline:
       labels: {alertname: HighErrorRate, service: api}
 )";
 
-Verification VerifySteps(const std::string& steps) {
+Verification VerifyRunbooks(const std::vector<model::Runbook>& runbooks,
+                            const std::string& scenario_text = kScenario) {
   drill::testing::HostJournal journal;
-  const model::Scenario scenario = drill::testing::ScenarioFrom(kScenario);
-  const std::vector<model::Runbook> runbooks = {drill::testing::RunbookFrom(steps)};
+  const model::Scenario scenario = drill::testing::ScenarioFrom(scenario_text);
   const drill::DrillOptions options = drill::testing::ScriptedOptions(&journal);
   auto baseline = drill::RunDrill(scenario, runbooks, options);
   EXPECT_TRUE(baseline.ok());
@@ -37,6 +37,10 @@ Verification VerifySteps(const std::string& steps) {
   auto verification = VerifyDrill(scenario, runbooks, options, *baseline);
   EXPECT_TRUE(verification.ok()) << verification.status().message();
   return verification.ok() ? *verification : Verification{};
+}
+
+Verification VerifySteps(const std::string& steps) {
+  return VerifyRunbooks({drill::testing::RunbookFrom(steps)});
 }
 
 std::vector<const Finding*> Of(const Verification& v, const std::string& check) {
@@ -147,6 +151,97 @@ TEST(ChecksTest, ARunbookThatActsOnAStaleReadingIsNotCrashConsistent) {
                             d.before == 5 && d.after == 3);
   }
   EXPECT_TRUE(replicas);
+}
+
+constexpr char kPageWithoutKey[] =
+    R"(http pagerduty-events POST /v2/enqueue {"routing_key":"R0UNDR1LLDEFAULTR0UT1NGKEY000001","event_action":"trigger","payload":{"summary":"x","source":"y","severity":"critical"}})";
+constexpr char kSlackPost[] =
+    R"(http slack POST /services/T0RUNDRILL/B0RUNDRILL/rundrillWebhookSecret0001 {"text":"still-failing"})";
+
+const Finding* RunbookFinding(const Verification& v, const std::string& runbook) {
+  for (const Finding* f : Of(v, "runbook-idempotence")) {
+    if (f->runbook == runbook) return f;
+  }
+  return nullptr;
+}
+
+// Two runbooks answer the same alert; only the second pages again when run again. Each is
+// judged on what its own rerun changed.
+TEST(ChecksTest, EachRunbookIsJudgedOnWhatItsOwnRerunChanged) {
+  const Verification v = VerifyRunbooks(
+      {drill::testing::RunbookFrom(
+           "  - {id: scale, type: action, run: call kubectl scale deployment api --replicas=3 -n "
+           "production}\n",
+           "steady"),
+       drill::testing::RunbookFrom(
+           "  - id: page\n    type: notify\n    run: " + std::string(kPageWithoutKey) + "\n",
+           "pager")});
+  const Finding* steady = RunbookFinding(v, "steady");
+  const Finding* pager = RunbookFinding(v, "pager");
+  ASSERT_NE(steady, nullptr);
+  ASSERT_NE(pager, nullptr);
+  EXPECT_TRUE(steady->passed) << steady->summary;
+  EXPECT_FALSE(pager->passed);
+  EXPECT_THAT(pager->summary, HasSubstr("pagerduty.incidents[1]: (absent)"));
+}
+
+// A step that says why it changes the world each time keeps its own changes out of the
+// runbook's judgement, not the rest of the runbook's.
+TEST(ChecksTest, AnExcusedStepDoesNotExcuseTheRestOfItsRunbook) {
+  const Verification v = VerifySteps(
+      "  - id: post\n    type: notify\n"
+      "    not_idempotent: each run posts its own status\n"
+      "    run: " +
+      std::string(kSlackPost) +
+      "\n  - id: page\n    type: notify\n    run: " + std::string(kPageWithoutKey) + "\n");
+  const Finding* runbook = RunbookFinding(v, "unit");
+  ASSERT_NE(runbook, nullptr);
+  EXPECT_FALSE(runbook->passed);
+  EXPECT_THAT(runbook->summary, HasSubstr("pagerduty.incidents[1]: (absent)"));
+  EXPECT_THAT(runbook->summary,
+              HasSubstr("(leaving out what post changes: each run posts its own status)"));
+  for (const DiffEntry& d : runbook->diff) EXPECT_THAT(d.path, ::testing::Not(HasSubstr("slack")));
+}
+
+// A failed run reports its failure again when run again: judged, unless the on_failure step
+// says why it posts each time.
+TEST(ChecksTest, OnFailureStepsOfAFailedRunAreJudgedToo) {
+  const std::string failing = "  - {id: fix, type: action, run: exit 1}\n";
+  const std::string on_failure =
+      "on_failure:\n  - id: tell\n    type: notify\n    run: " + std::string(kSlackPost) + "\n";
+  const Verification chatty =
+      VerifyRunbooks({drill::testing::RunbookFrom(failing, "unit", "", on_failure)});
+  ASSERT_NE(RunbookFinding(chatty, "unit"), nullptr);
+  EXPECT_FALSE(RunbookFinding(chatty, "unit")->passed);
+  EXPECT_THAT(RunbookFinding(chatty, "unit")->summary, HasSubstr("slack.incidents.messages[1]"));
+
+  const std::string excused =
+      "on_failure:\n  - id: tell\n    type: notify\n"
+      "    not_idempotent: each failed run says so\n    run: " +
+      std::string(kSlackPost) + "\n";
+  const Verification quiet =
+      VerifyRunbooks({drill::testing::RunbookFrom(failing, "unit", "", excused)});
+  ASSERT_NE(RunbookFinding(quiet, "unit"), nullptr);
+  EXPECT_TRUE(RunbookFinding(quiet, "unit")->passed) << RunbookFinding(quiet, "unit")->summary;
+  EXPECT_THAT(RunbookFinding(quiet, "unit")->summary,
+              HasSubstr("leaving out what tell changes: each failed run says so"));
+}
+
+// A deploy after the runbook ran gives its second run another world to act on: not judged.
+TEST(ChecksTest, ARunbookIsNotJudgedAcrossAScenarioEventAfterIt) {
+  const Verification v = VerifyRunbooks(
+      {drill::testing::RunbookFrom(
+          "  - id: page\n    type: notify\n    run: " + std::string(kPageWithoutKey) + "\n")},
+      std::string(kScenario) +
+          "  - at: 20m\n    deploy: {deployment: api, namespace: production, "
+          "image: api:2}\n");
+  const Finding* runbook = RunbookFinding(v, "unit");
+  ASSERT_NE(runbook, nullptr);
+  EXPECT_TRUE(runbook->passed);
+  EXPECT_TRUE(runbook->skipped);
+  EXPECT_THAT(runbook->summary, HasSubstr("not judged: the scenario changed the world after the "
+                                          "run (scenario.deploy"));
+  EXPECT_THAT(runbook->summary, HasSubstr("at +00:20:00"));
 }
 
 }  // namespace
