@@ -136,6 +136,14 @@ std::string RenderMarkdown(const drill::DrillResult& r) {
       for (const auto& s : v.mutating_without_rollback) md << "- " << s << "\n";
       md << "\n";
     }
+    if (!v.ignored.empty()) {
+      md << "Left out of the comparisons, as asked:\n\n";
+      for (const auto& i : v.ignored) {
+        md << "- `" << i.pattern << "` (" << i.scope << ", `" << i.source << "`): " << i.reason
+           << "\n";
+      }
+      md << "\n";
+    }
   }
 
   if (!r.alerts.empty()) {

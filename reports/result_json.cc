@@ -78,8 +78,14 @@ json VerificationToJson(const verify::Verification& v) {
                             {"summary", f.summary},
                             {"diff", DiffToJson(f.diff)}});
   }
+  json ignored = json::array();
+  for (const auto& i : v.ignored) {
+    ignored.push_back(
+        json{{"path", i.pattern}, {"reason", i.reason}, {"source", i.source}, {"scope", i.scope}});
+  }
   return json{{"passed", v.passed()},
               {"findings", findings},
+              {"ignored", ignored},
               {"mutating_without_rollback", v.mutating_without_rollback}};
 }
 
@@ -95,6 +101,7 @@ json ResultToJson(const drill::DrillResult& result) {
     alerts.push_back(json{{"alertname", a.alertname},
                           {"fingerprint", a.fingerprint},
                           {"labels", a.labels},
+                          {"annotations", a.annotations},
                           {"source", a.source},
                           {"value", a.value},
                           {"active_at", Time(a.active_at)},

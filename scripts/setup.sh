@@ -12,6 +12,13 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
   python3 python3-httpx curl jq shellcheck
 )
+# What only the tests need: a browser to render report.html, xmllint to validate junit.xml
+# against its schema, and a real kubectl whose flag parser the contract check consults.
+if [ "${RUNDRILL_TEST_TOOLS:-0}" = 1 ]; then
+  packages+=(chromium libxml2-utils)
+  # Any real kubectl will do; Debian's only when the machine has none.
+  command -v kubectl >/dev/null || packages+=(kubernetes-client)
+fi
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

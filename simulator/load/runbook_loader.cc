@@ -9,6 +9,7 @@
 #include "simulator/load/loader.h"
 #include "simulator/load/notice_reader.h"
 #include "simulator/load/spelling.h"
+#include "simulator/load/verify_reader.h"
 #include "simulator/load/yaml_reader.h"
 
 namespace rundrill::load {
@@ -77,9 +78,9 @@ class RunbookReader {
 std::optional<model::Runbook> RunbookReader::Read(const YAML::Node& root_node) {
   if (!CheckMap(r_, Field{root_node, "a runbook", r_.MarkOf(root_node)})) return std::nullopt;
   if (KindMismatch(r_, root_node, "Runbook")) return std::nullopt;
-  MapReader root(
-      r_, root_node, "runbook",
-      {"apiVersion", "kind", "metadata", "trigger", "params", "steps", "on_failure", "escalation"});
+  MapReader root(r_, root_node, "runbook",
+                 {"apiVersion", "kind", "metadata", "trigger", "params", "steps", "on_failure",
+                  "escalation", "verify"});
   if (!CheckHeader(root, "Runbook")) return std::nullopt;
 
   model::Runbook rb;
@@ -91,6 +92,7 @@ std::optional<model::Runbook> RunbookReader::Read(const YAML::Node& root_node) {
   ReadSteps(root, "steps", true, &rb.steps);
   ReadSteps(root, "on_failure", false, &rb.on_failure);
   ReadEscalation(root, &rb.escalation);
+  ReadVerify(r_, root, &rb.verify);
   ResolveRefs();
   if (r_.has_errors()) return std::nullopt;
   return rb;

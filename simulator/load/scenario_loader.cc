@@ -8,6 +8,7 @@
 #include "simulator/load/file_reading.h"
 #include "simulator/load/loader.h"
 #include "simulator/load/scenario_reader.h"
+#include "simulator/load/verify_reader.h"
 #include "simulator/load/spelling.h"
 #include "simulator/load/yaml_reader.h"
 
@@ -44,7 +45,7 @@ std::optional<model::Scenario> ScenarioReader::Read(const YAML::Node& root_node)
   if (KindMismatch(r_, root_node, "Scenario")) return std::nullopt;
   MapReader root(r_, root_node, "scenario",
                  {"apiVersion", "kind", "metadata", "start", "horizon", "seed", "world", "alerting",
-                  "timeline", "stubs", "expect"});
+                  "timeline", "stubs", "expect", "verify"});
   if (!CheckHeader(root, "Scenario")) return std::nullopt;
 
   model::Scenario sc;
@@ -78,6 +79,7 @@ std::optional<model::Scenario> ScenarioReader::Read(const YAML::Node& root_node)
   ReadTimeline(root, sc.horizon, &sc.timeline);
   ReadStubs(root, &sc.stubs);
   ReadExpect(root, &sc);
+  ReadVerify(r_, root, &sc.verify);
   if (r_.has_errors()) return std::nullopt;
   return sc;
 }

@@ -9,6 +9,7 @@
 #include "simulator/core/sim_time.h"
 #include "simulator/model/condition.h"
 #include "simulator/model/source_mark.h"
+#include "simulator/model/verify_spec.h"
 
 namespace rundrill::model {
 
@@ -140,6 +141,7 @@ struct Runbook {
   std::vector<Step> on_failure;  // run, in order, when a step fails and does not continue
   // The `escalation` block as notify steps, run after on_failure: a Slack post and/or a page.
   std::vector<Step> escalation;
+  VerifySpec verify;  // what the verification checks leave out for this runbook
 };
 
 }  // namespace rundrill::model

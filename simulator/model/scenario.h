@@ -15,6 +15,7 @@
 #include "simulator/model/slack.h"
 #include "simulator/model/source_mark.h"
 #include "simulator/model/stub.h"
+#include "simulator/model/verify_spec.h"
 
 namespace rundrill::model {
 
@@ -219,6 +220,7 @@ struct Scenario {
   AlertingSpec alerting;
   std::vector<StubSpec> stubs;
   Expectations expect;
+  VerifySpec verify;
 };
 
 }  // namespace rundrill::model

@@ -21,10 +21,36 @@ std::string DiffSummary(const std::vector<DiffEntry>& diff) {
          (diff.size() > 1 ? " (and " + std::to_string(diff.size() - 1) + " more)" : "");
 }
 
+// The rules each runbook's comparisons use: `base` (the volatile fields, or what
+// convergence leaves out), then the scenario's ignore paths, then the runbook's own.
+class IgnoreRules {
+ public:
+  IgnoreRules(std::vector<IgnoreRule> base, const model::Scenario& scenario,
+              const std::vector<model::Runbook>& runbooks)
+      : common_(std::move(base)) {
+    for (const auto& path : scenario.verify.ignore) common_.push_back({path.pattern, path.reason});
+    for (const auto& runbook : runbooks) {
+      std::vector<IgnoreRule>& rules = by_runbook_[runbook.name];
+      rules = common_;
+      for (const auto& path : runbook.verify.ignore) rules.push_back({path.pattern, path.reason});
+    }
+  }
+  const std::vector<IgnoreRule>& For(const std::string& runbook) const {
+    auto it = by_runbook_.find(runbook);
+    return it == by_runbook_.end() ? common_ : it->second;
+  }
+
+ private:
+  std::vector<IgnoreRule> common_;
+  std::map<std::string, std::vector<IgnoreRule>> by_runbook_;
+};
+
 // Runs each mutating step a second time right after it, and measures what the second run
 // changed against a copy of the world that was left alone.
 class StepIdempotenceProbe : public drill::StepProbe {
  public:
+  explicit StepIdempotenceProbe(const IgnoreRules& ignore) : ignore_(ignore) {}
+
   void BeforeStep(const model::Runbook&, const model::Step&, DrillControl& control) override {
     before_.emplace(control.Fork());
     started_ = control.Now();
@@ -35,8 +61,8 @@ class StepIdempotenceProbe : public drill::StepProbe {
     if (!before_ || record.outcome != StepOutcome::kSucceeded) return;
     // A runbook run again (a repeated alert) meets the same step again: judged once.
     if (!judged_.insert(runbook.name + "/" + step.id).second) return;
-    const auto changed =
-        DiffSnapshots(control.SnapshotOfFork(*before_), control.Snapshot(), VolatileFields());
+    const auto changed = DiffSnapshots(control.SnapshotOfFork(*before_), control.Snapshot(),
+                                       ignore_.For(runbook.name));
     before_.reset();
     const bool mutating = step.type == model::StepType::kAction || !changed.empty();
     if (!mutating) return;
@@ -60,7 +86,7 @@ class StepIdempotenceProbe : public drill::StepProbe {
     const SimTime rerun_at = control.Now();
     const StepRecord again = control.RerunStep();
     finding.diff =
-        DiffSnapshots(control.SnapshotOfFork(first), control.Snapshot(), VolatileFields());
+        DiffSnapshots(control.SnapshotOfFork(first), control.Snapshot(), ignore_.For(runbook.name));
     if (control.ScenarioEventSince(rerun_at)) {
       finding.passed = true;
       finding.skipped = true;
@@ -81,6 +107,7 @@ class StepIdempotenceProbe : public drill::StepProbe {
   std::vector<std::string> mutating_without_rollback;
 
  private:
+  const IgnoreRules& ignore_;
   std::optional<world::World> before_;
   SimTime started_{0};
   std::set<std::string> judged_;
@@ -89,8 +116,8 @@ class StepIdempotenceProbe : public drill::StepProbe {
 // Runs one step's rollback right after the step, then stops the runbook.
 class RollbackProbe : public drill::StepProbe {
  public:
-  RollbackProbe(std::string runbook, std::string step)
-      : runbook_(std::move(runbook)), step_(std::move(step)) {}
+  RollbackProbe(std::string runbook, std::string step, const IgnoreRules& ignore)
+      : runbook_(std::move(runbook)), step_(std::move(step)), ignore_(ignore) {}
 
   void BeforeStep(const model::Runbook& runbook, const model::Step& step,
                   DrillControl& control) override {
@@ -108,8 +135,8 @@ class RollbackProbe : public drill::StepProbe {
     finding.step = step.id;
     finding.mark = step.mark.ToString();
     const StepRecord undo = control.RunCommand(step.id + ".rollback", step.rollback);
-    finding.diff =
-        DiffSnapshots(control.SnapshotOfFork(*before_), control.Snapshot(), VolatileFields());
+    finding.diff = DiffSnapshots(control.SnapshotOfFork(*before_), control.Snapshot(),
+                                 ignore_.For(runbook.name));
     if (control.ScenarioEventSince(started_)) {
       finding.passed = true;
       finding.skipped = true;
@@ -138,6 +165,7 @@ class RollbackProbe : public drill::StepProbe {
  private:
   std::string runbook_;
   std::string step_;
+  const IgnoreRules& ignore_;
   std::optional<world::World> before_;
   SimTime started_{0};
   bool done_ = false;
@@ -150,7 +178,7 @@ class RollbackProbe : public drill::StepProbe {
 // rest of the runbook is still judged.
 class RunbookIdempotenceProbe : public drill::StepProbe {
  public:
-  explicit RunbookIdempotenceProbe(std::vector<IgnoreRule> ignore) : ignore_(std::move(ignore)) {}
+  explicit RunbookIdempotenceProbe(const IgnoreRules& ignore) : ignore_(ignore) {}
 
   void BeforeStep(const model::Runbook&, const model::Step&, DrillControl& control) override {
     if (rerunning_) step_before_.emplace(control.Fork());
@@ -174,7 +202,7 @@ class RunbookIdempotenceProbe : public drill::StepProbe {
       world::World left = control.Fork();
       const drill::RunbookRecord rerun = control.RerunRunbook(i);
       std::vector<DiffEntry> changed =
-          DiffSnapshots(control.SnapshotOfFork(left), control.Snapshot(), ignore_);
+          DiffSnapshots(control.SnapshotOfFork(left), control.Snapshot(), ignore_.For(rerun.name));
       std::vector<DiffEntry>& into = diffs[rerun.name];
       into.insert(into.end(), std::make_move_iterator(changed.begin()),
                   std::make_move_iterator(changed.end()));
@@ -194,8 +222,8 @@ class RunbookIdempotenceProbe : public drill::StepProbe {
   void Attribute(const model::Runbook& runbook, const model::Step& step, const StepRecord& record,
                  DrillControl& control) {
     if (!step_before_) return;
-    const std::vector<DiffEntry> changed =
-        DiffSnapshots(control.SnapshotOfFork(*step_before_), control.Snapshot(), ignore_);
+    const std::vector<DiffEntry> changed = DiffSnapshots(
+        control.SnapshotOfFork(*step_before_), control.Snapshot(), ignore_.For(runbook.name));
     step_before_.reset();
     const std::string approval_ts =
         record.approval && !record.approval->ts.empty() ? record.approval->ts : "";
@@ -210,7 +238,7 @@ class RunbookIdempotenceProbe : public drill::StepProbe {
     }
   }
 
-  std::vector<IgnoreRule> ignore_;
+  const IgnoreRules& ignore_;
   bool rerunning_ = false;
   std::optional<world::World> step_before_;
 };
@@ -310,8 +338,21 @@ StatusOr<Verification> VerifyDrill(const model::Scenario& scenario,
                                    const drill::DrillResult& baseline) {
   Verification out;
   if (baseline.runbooks.empty()) return out;
+  const IgnoreRules ignore(VolatileFields(), scenario, runbooks);
+  const IgnoreRules converged(ConvergenceIgnores(), scenario, runbooks);
+  for (const auto& path : scenario.verify.ignore) {
+    out.ignored.push_back({path.pattern, path.reason, path.mark.ToString(), "scenario"});
+  }
+  std::set<std::string> ran_names;
+  for (const auto& run : baseline.runbooks) ran_names.insert(run.name);
+  for (const auto& runbook : runbooks) {
+    if (ran_names.count(runbook.name) == 0) continue;
+    for (const auto& path : runbook.verify.ignore) {
+      out.ignored.push_back({path.pattern, path.reason, path.mark.ToString(), runbook.name});
+    }
+  }
 
-  StepIdempotenceProbe idempotence;
+  StepIdempotenceProbe idempotence(ignore);
   if (auto run = RunWith(scenario, runbooks, options, &idempotence); !run.ok()) {
     return run.status();
   }
@@ -329,7 +370,7 @@ StatusOr<Verification> VerifyDrill(const model::Scenario& scenario,
         return r.id == step.id && !r.on_failure && Ran(r);
       });
       if (ran == run.steps.end()) continue;
-      RollbackProbe probe(run.name, step.id);
+      RollbackProbe probe(run.name, step.id, ignore);
       if (auto result = RunWith(scenario, runbooks, options, &probe); !result.ok()) {
         return result.status();
       }
@@ -337,7 +378,7 @@ StatusOr<Verification> VerifyDrill(const model::Scenario& scenario,
     }
   }
 
-  RunbookIdempotenceProbe again(VolatileFields());
+  RunbookIdempotenceProbe again(ignore);
   if (auto run = RunWith(scenario, runbooks, options, &again); !run.ok()) return run.status();
   for (const auto& run : baseline.runbooks) {
     if (std::any_of(out.findings.begin(), out.findings.end(), [&](const Finding& f) {
@@ -403,7 +444,8 @@ StatusOr<Verification> VerifyDrill(const model::Scenario& scenario,
       if (const model::Runbook* runbook = FindRunbook(runbooks, run.name)) {
         finding.mark = runbook->mark.ToString();
       }
-      finding.diff = DiffSnapshots(baseline.final_world, result->final_world, ConvergenceIgnores());
+      finding.diff =
+          DiffSnapshots(baseline.final_world, result->final_world, converged.For(run.name));
       const std::set<std::string> still = FiringAtEnd(*result);
       if (still != firing) {
         std::string names;

@@ -22,8 +22,17 @@ struct Finding {
   std::vector<DiffEntry> diff;
 };
 
+// A path a runbook or the scenario told the checks to leave out, as reports list it.
+struct IgnoredPath {
+  std::string pattern;
+  std::string reason;
+  std::string source;  // file:line:col
+  std::string scope;   // the runbook's name, or "scenario"
+};
+
 struct Verification {
   std::vector<Finding> findings;
+  std::vector<IgnoredPath> ignored;
   // Steps that changed the world and have no rollback: "runbook/step (file:line:col)".
   std::vector<std::string> mutating_without_rollback;
   bool passed() const;

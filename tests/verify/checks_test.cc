@@ -244,5 +244,36 @@ TEST(ChecksTest, ARunbookIsNotJudgedAcrossAScenarioEventAfterIt) {
   EXPECT_THAT(runbook->summary, HasSubstr("at +00:20:00"));
 }
 
+// A path the runbook or the scenario leaves out is not compared, and the report lists it
+// with its reason and place.
+TEST(ChecksTest, IgnorePathsOfRunbookAndScenarioAreLeftOutAndListed) {
+  const std::string steps =
+      "  - id: page\n    type: notify\n    run: " + std::string(kPageWithoutKey) + "\n";
+  const Verification by_runbook = VerifyRunbooks({drill::testing::RunbookFrom(
+      steps, "unit", "",
+      "verify:\n  ignore:\n    - {path: \"pagerduty.**\", reason: paged on purpose}\n")});
+  EXPECT_TRUE(by_runbook.passed());
+  ASSERT_EQ(by_runbook.ignored.size(), 1u);
+  EXPECT_EQ(by_runbook.ignored[0].pattern, "pagerduty.**");
+  EXPECT_EQ(by_runbook.ignored[0].reason, "paged on purpose");
+  EXPECT_EQ(by_runbook.ignored[0].scope, "unit");
+  EXPECT_THAT(by_runbook.ignored[0].source, HasSubstr("unit.yaml:"));
+
+  const Verification by_scenario = VerifyRunbooks(
+      {drill::testing::RunbookFrom(steps)},
+      std::string(kScenario) + "verify:\n  ignore: [{path: \"pagerduty.**\", reason: paged}]\n");
+  EXPECT_TRUE(by_scenario.passed());
+  ASSERT_EQ(by_scenario.ignored.size(), 1u);
+  EXPECT_EQ(by_scenario.ignored[0].scope, "scenario");
+
+  // Another runbook's ignore path does not excuse this one.
+  const Verification other = VerifyRunbooks(
+      {drill::testing::RunbookFrom(steps),
+       drill::testing::RunbookFrom(
+           "  - {id: look, type: check, run: out x}\n", "other", "",
+           "verify:\n  ignore:\n    - {path: \"pagerduty.**\", reason: not ours}\n")});
+  EXPECT_FALSE(other.passed());
+}
+
 }  // namespace
 }  // namespace rundrill::verify
