@@ -1,5 +1,6 @@
 #include "simulator/alerting/rule_evaluator.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -75,6 +76,27 @@ std::string ExpandAlertTemplate(const std::string& text, const Labels& labels, d
 
 RuleEvaluator::RuleEvaluator(std::vector<model::AlertRuleSpec> rules)
     : rules_(std::move(rules)), active_(rules_.size()) {}
+
+std::vector<std::string> RuleEvaluator::Holding(const SeriesSource& source) const {
+  std::vector<std::string> out;
+  for (const model::AlertRuleSpec& rule : rules_) {
+    for (const Series& series : source.Query(rule.selector)) {
+      if (!text::Compare(series.value, rule.comparison, rule.threshold)) continue;
+      Labels labels = series.labels;
+      for (const auto& [k, v] : rule.labels) labels[k] = v;
+      std::string text = rule.alert + "{";
+      bool first = true;
+      for (const auto& [k, v] : labels) {
+        text += (first ? "" : ", ") + k + "=" + v;
+        first = false;
+      }
+      out.push_back(text + "}");
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
 
 size_t RuleEvaluator::ActiveCount() const {
   size_t n = 0;

@@ -45,6 +45,11 @@ class RuleEvaluator {
   // order, then by the alert's label set, so the same world gives the same sequence.
   std::vector<RuleTransition> Evaluate(SimTime now, const SeriesSource& source);
 
+  // Every alert whose condition holds in `source` now, whatever its `for:` and whatever
+  // this evaluator has seen before: "HighErrorRate{service=api}", sorted. What "the
+  // scenario's steady state" means to the rollback check.
+  std::vector<std::string> Holding(const SeriesSource& source) const;
+
   // Alerts pending or firing now, for results.
   size_t ActiveCount() const;
   bool empty() const { return rules_.empty(); }

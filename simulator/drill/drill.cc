@@ -252,6 +252,21 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost, public DrillCo
       return e.at >= since && (e.kind.rfind("scenario.", 0) == 0 || e.kind.rfind("fault.", 0) == 0);
     });
   }
+  std::vector<std::string> AlertConditionsHolding(world::World* fork) override {
+    if (fork != nullptr) fork->AdvanceTo(Now());
+    const world::World& world = fork != nullptr ? *fork : world_;
+    std::vector<std::string> out = rules_.Holding(WorldSeries(world));
+    for (const auto& active : alerts_) {
+      if (!active.alert.Firing() || active.spec.resolve_when.empty()) continue;
+      bool all = true;
+      for (const auto& predicate : active.spec.resolve_when) {
+        all = all && DeploymentPredicateHolds(world.kube(), predicate, nullptr);
+      }
+      if (!all) out.push_back(active.alert.Name() + " (until its resolve_when holds)");
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
   StepRecord RerunStep() override {
     StepRecord rerun;
     if (frame_ == nullptr) return rerun;

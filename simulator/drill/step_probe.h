@@ -28,6 +28,10 @@ class DrillControl {
   // Whether a scenario event (a fault, a deploy) happened since `since`: a comparison
   // across it would blame the runbook for the scenario.
   virtual bool ScenarioEventSince(SimTime since) const = 0;
+  // The scenario's steady state as the alerts see it now: each alert rule whose condition
+  // holds, and each firing timeline alert whose `resolve_when` does not yet hold; of the
+  // world, or of `fork` once it has evolved on its own to now.
+  virtual std::vector<std::string> AlertConditionsHolding(world::World* fork = nullptr) = 0;
   // Runs the current step again now, with the same environment; returns its record.
   virtual StepRecord RerunStep() = 0;
   // Runs `command` now as a step of the current runbook (id `id`), with its environment.

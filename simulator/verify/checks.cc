@@ -146,6 +146,11 @@ class RollbackProbe : public drill::StepProbe {
                         (undo.reason.empty() ? "" : ": " + undo.reason);
     } else if (!finding.diff.empty()) {
       finding.summary = "the rollback left the world changed: " + DiffSummary(finding.diff);
+    } else if (const std::string drift = SteadyStateDrift(control.AlertConditionsHolding(&*before_),
+                                                          control.AlertConditionsHolding());
+               !drift.empty()) {
+      finding.summary =
+          "the rollback gave back the compared world, but not the steady state: " + drift;
     } else {
       finding.passed = true;
       finding.summary = "the rollback gave back the world the step started from";
@@ -155,6 +160,24 @@ class RollbackProbe : public drill::StepProbe {
           " (after the step " + std::string(drill::StepOutcomeName(record.outcome)) + ")";
     }
     control.StopRunbook();
+  }
+
+  // What holds after the rollback that would not without the step, or the reverse; both
+  // sorted.
+  static std::string SteadyStateDrift(const std::vector<std::string>& without,
+                                      const std::vector<std::string>& after) {
+    std::string out;
+    for (const auto& c : after) {
+      if (!std::binary_search(without.begin(), without.end(), c)) {
+        out += (out.empty() ? "" : "; ") + c + " now holds";
+      }
+    }
+    for (const auto& c : without) {
+      if (!std::binary_search(after.begin(), after.end(), c)) {
+        out += (out.empty() ? "" : "; ") + c + " no longer holds";
+      }
+    }
+    return out;
   }
 
   std::optional<Finding> Result() const {

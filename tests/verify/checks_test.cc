@@ -275,5 +275,45 @@ TEST(ChecksTest, IgnorePathsOfRunbookAndScenarioAreLeftOutAndListed) {
   EXPECT_FALSE(other.passed());
 }
 
+// A rollback whose effect is hidden from the compared world (here by an ignore path) is
+// still caught when the scenario's steady state differs: an alert condition that would not
+// hold without the step holds after its rollback.
+TEST(ChecksTest, ARollbackMustGiveBackTheSteadyStateToo) {
+  const std::string scenario = R"(apiVersion: rundrill/v1
+kind: Scenario
+metadata: {name: unit}
+horizon: 30m
+world:
+  kubernetes:
+    deployments:
+      - {name: api, namespace: production, replicas: 2, history: [{image: api:1}]}
+  services:
+    - {name: api, deployment: production/api}
+alerting:
+  rules:
+    - alert: APIErrors
+      expr: service_error_ratio{service="api"} > 0.05
+      for: 10m
+timeline:
+  - at: 1m
+    fire_alert:
+      labels: {alertname: HighErrorRate, service: api}
+)";
+  const Verification v = VerifyRunbooks(
+      {drill::testing::RunbookFrom(
+          "  - id: drain\n    type: action\n"
+          "    run: call kubectl scale deployment api --replicas=0 -n production\n"
+          "    rollback: out nothing undone\n",
+          "unit", "",
+          "verify:\n  ignore:\n    - {path: \"kubernetes.**\", reason: hide the replicas}\n")},
+      scenario);
+  const auto rollbacks = Of(v, "rollback");
+  ASSERT_EQ(rollbacks.size(), 1u);
+  EXPECT_FALSE(rollbacks[0]->passed);
+  EXPECT_TRUE(rollbacks[0]->diff.empty());
+  EXPECT_THAT(rollbacks[0]->summary, HasSubstr("not the steady state: APIErrors{"));
+  EXPECT_THAT(rollbacks[0]->summary, HasSubstr("now holds"));
+}
+
 }  // namespace
 }  // namespace rundrill::verify
