@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "reports/report_text.h"
+
 namespace rundrill::reports {
 namespace {
 
@@ -48,19 +50,6 @@ std::string Fenced(const std::string& text, const std::string& info = "") {
   return fence + info + "\n" + body + fence + "\n";
 }
 
-std::string Join(const std::vector<std::string>& argv) {
-  std::string out;
-  for (const auto& arg : argv) {
-    if (!out.empty()) out += ' ';
-    const bool plain =
-        !arg.empty() && arg.find_first_of(" \t\n'\"$`\\|&;<>(){}*?") == std::string::npos;
-    out += plain ? arg : "'" + arg + "'";
-  }
-  return out;
-}
-
-std::string Figure(const std::optional<SimDuration>& d) { return d ? FormatDuration(*d) : "—"; }
-
 std::string OutcomeMark(drill::StepOutcome outcome) {
   switch (outcome) {
     case drill::StepOutcome::kSucceeded:
@@ -90,9 +79,9 @@ std::string RenderMarkdown(const drill::DrillResult& r) {
   md << "| Virtual start | " << r.start_time << " |\n";
   md << "| Horizon | " << FormatDuration(r.horizon) << " |\n";
   md << "| Expectations | " << passed << " of " << r.expectations.size() << " met |\n";
-  md << "| Time to detect | " << Figure(r.figures.time_to_detect) << " |\n";
-  md << "| Time to mitigate | " << Figure(r.figures.time_to_mitigate) << " |\n";
-  md << "| Time to resolve | " << Figure(r.figures.time_to_resolve) << " |\n\n";
+  md << "| Time to detect | " << FigureOrDash(r.figures.time_to_detect) << " |\n";
+  md << "| Time to mitigate | " << FigureOrDash(r.figures.time_to_mitigate) << " |\n";
+  md << "| Time to resolve | " << FigureOrDash(r.figures.time_to_resolve) << " |\n\n";
 
   md << "## Expectations\n\n";
   if (r.expectations.empty()) {
@@ -152,18 +141,15 @@ std::string RenderMarkdown(const drill::DrillResult& r) {
     md << "## Incidents\n\n| Alert | Fired | Resolved | Counted from | Detect | Mitigate | "
           "Resolve | Runbooks started |\n|---|---|---|---|---|---|---|---|\n";
     for (const auto& a : r.alerts) {
-      std::string labels;
-      for (const auto& [k, v] : a.labels) {
-        if (k != "alertname") labels += (labels.empty() ? "" : ", ") + k + "=" + v;
-      }
-      std::string runbooks;
-      for (const auto& name : a.runbooks) runbooks += (runbooks.empty() ? "" : ", ") + name;
+      const std::string labels = AlertLabelsText(a);
+      const std::string runbooks = JoinNames(a.runbooks);
       md << "| " << Cell(a.alertname + (labels.empty() ? "" : " {" + labels + "}"))
          << (a.value.empty() ? "" : " = " + a.value) << " | " << FormatClock(a.fired_at) << " | "
          << (a.resolved_at ? FormatClock(*a.resolved_at) : "still firing") << " | "
-         << Cell(a.incident_cause) << " | " << Figure(a.figures.time_to_detect) << " | "
-         << Figure(a.figures.time_to_mitigate) << " | " << Figure(a.figures.time_to_resolve)
-         << " | " << (runbooks.empty() ? "none" : Cell(runbooks)) << " |\n";
+         << Cell(a.incident_cause) << " | " << FigureOrDash(a.figures.time_to_detect) << " | "
+         << FigureOrDash(a.figures.time_to_mitigate) << " | "
+         << FigureOrDash(a.figures.time_to_resolve) << " | "
+         << (runbooks.empty() ? "none" : Cell(runbooks)) << " |\n";
     }
     md << "\n";
   }
@@ -226,7 +212,7 @@ std::string RenderMarkdown(const drill::DrillResult& r) {
     md << "| Virtual time | Step | Call | Exit | Took |\n|---|---|---|---|---|\n";
     for (const auto& c : r.transcript) {
       md << "| " << FormatClock(c.at) << " | " << c.runbook << "/" << c.step << " #" << c.sequence
-         << " | `" << Cell(Join(c.argv)) << "` | " << c.exit_code << " | "
+         << " | `" << Cell(JoinArgv(c.argv)) << "` | " << c.exit_code << " | "
          << FormatDuration(c.duration) << " |\n";
     }
     md << "\n";

@@ -8,12 +8,18 @@
 #include <memory>
 #include <ostream>
 
+#include "reports/contracts_json.h"
+#include "reports/html_report.h"
+#include "reports/junit.h"
 #include "reports/markdown_report.h"
 #include "reports/postmortem.h"
 #include "reports/result_json.h"
+#include "simulator/cli/drill_outputs.h"
+#include "simulator/contracts/contracts.h"
 #include "simulator/drill/drill.h"
 #include "simulator/lint/lint.h"
 #include "simulator/load/loader.h"
+#include "simulator/suite/chaos.h"
 #include "simulator/verify/checks.h"
 
 namespace rundrill::cli {
@@ -145,6 +151,7 @@ int Run(const RunOptions& options, Io io) {
     PrintDiagnostics(errors, io.err);
     return kExitBadInput;
   }
+  if (options.chaos_seed) scenario = suite::WithExtraFaults(*scenario, *options.chaos_seed);
 
   drill::DrillOptions drill_options;
   drill_options.seed = options.seed.value_or(scenario->seed.value_or(1));
@@ -161,6 +168,7 @@ int Run(const RunOptions& options, Io io) {
     reproduce += " --wall-limit " + FormatDuration(SimDuration(options.wall_limit.count()));
   }
   if (options.verify) reproduce += " --verify";
+  if (options.chaos_seed) reproduce += " --chaos-seed " + std::to_string(*options.chaos_seed);
   drill_options.reproduce = reproduce;
 
   auto result = drill::RunDrill(*scenario, runbooks, drill_options);
@@ -178,29 +186,27 @@ int Run(const RunOptions& options, Io io) {
     result->verification = std::move(*verification);
   }
 
-  std::error_code ec;
-  fs::create_directories(options.out_dir, ec);
-  if (ec) {
-    io.err << "rundrill: cannot create " << options.out_dir << ": " << ec.message() << "\n";
-    return kExitInternal;
-  }
-  const fs::path json_path = fs::path(options.out_dir) / "result.json";
-  const fs::path report_path = fs::path(options.out_dir) / "report.md";
-  const fs::path postmortem_path = fs::path(options.out_dir) / "postmortem.md";
+  const fs::path out_dir(options.out_dir);
+  const fs::path json_path = out_dir / "result.json";
+  const fs::path report_path = out_dir / "report.md";
+  const fs::path html_path = out_dir / "report.html";
+  const fs::path postmortem_path = out_dir / "postmortem.md";
+  const fs::path contracts_dir = out_dir / "contracts";
+  const fs::path junit_path = out_dir / "junit.xml";
   const bool incident = reports::HasIncident(*result);
-  // An earlier run's post-mortem goes first, so the folder never pairs it with this run's
-  // result, not even while the new files are being written.
-  fs::remove(postmortem_path, ec);
-  if (ec) {
-    io.err << "rundrill: cannot remove " << postmortem_path.string() << ": " << ec.message()
-           << "\n";
-    return kExitInternal;
+  // Checked after the drill, from its transcript: the real kubectl's verdicts (which depend
+  // on the machine) go to contracts/ and junit.xml only, never into result.json.
+  const std::unique_ptr<contracts::KubectlParser> real_kubectl = contracts::FindRealKubectl();
+  const std::vector<contracts::ContractResult> contract_results =
+      contracts::CheckContracts(*result, real_kubectl.get());
+  size_t contracts_violated = 0;
+  for (const auto& contract : contract_results) {
+    contracts_violated += contract.Count(contracts::ContractStatus::kViolated) > 0;
   }
   std::string write_error;
-  if (!WriteFileAtomically(json_path, reports::RenderResultJson(*result), &write_error) ||
-      !WriteFileAtomically(report_path, reports::RenderMarkdown(*result), &write_error) ||
-      (incident &&
-       !WriteFileAtomically(postmortem_path, reports::RenderPostmortem(*result), &write_error))) {
+  if (!WriteDrillOutputs(out_dir, *result, contract_results, nullptr, &write_error) ||
+      !WriteFileAtomically(junit_path, reports::RenderJUnit({*result}, {}, {contract_results}),
+                           &write_error)) {
     io.err << "rundrill: " << write_error << "\n";
     return kExitInternal;
   }
@@ -241,7 +247,12 @@ int Run(const RunOptions& options, Io io) {
          << FigureText(r.figures.time_to_resolve) << " (virtual)\n";
   io.out << "report: " << report_path.string() << "\n";
   if (incident) io.out << "postmortem: " << postmortem_path.string() << "\n";
+  io.out << "html: " << html_path.string() << "\n";
   io.out << "result: " << json_path.string() << "\n";
+  io.out << "junit: " << junit_path.string() << "\n";
+  io.out << "contracts: " << contracts_dir.string() << " (" << contract_results.size() << " file"
+         << (contract_results.size() == 1 ? "" : "s") << ", " << contracts_violated
+         << " with violations)\n";
   if (!r.passed) io.out << "reproduce: " << r.reproduce << "\n";
   return r.passed ? kExitPassed : kExitFailed;
 }

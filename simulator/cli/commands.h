@@ -40,6 +40,7 @@ struct RunOptions {
   std::chrono::milliseconds wall_limit{30000};
   std::string shim_path;
   bool verify = false;  // also run the idempotence, rollback and crash-consistency checks
+  std::optional<uint64_t> chaos_seed;  // a game day's extra faults (simulator/suite/chaos.h)
 };
 int Run(const RunOptions& options, Io io);
 

@@ -5,6 +5,7 @@
 
 #include "simulator/cli/commands.h"
 #include "simulator/cli/coverage_command.h"
+#include "simulator/cli/suite_commands.h"
 #include "simulator/core/sim_time.h"
 
 namespace {
@@ -46,6 +47,8 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--verify", run.verify,
                     "Also check idempotence (per step and per runbook), rollbacks and "
                     "crash-consistency; a failed check fails the drill");
+  run_cmd->add_option("--chaos-seed", run.chaos_seed,
+                      "Add a game day's extra faults, drawn from this seed");
   run_cmd->add_option("--out", run.out_dir, "Where result.json, report.md and postmortem.md go")
       ->capture_default_str();
   run_cmd
@@ -86,6 +89,65 @@ int main(int argc, char** argv) {
       ->check(CheckDuration)
       ->capture_default_str();
 
+  cli::CiOptions ci;
+  std::string ci_wall_limit = "30s";
+  auto* ci_cmd = app.add_subcommand(
+      "ci",
+      "Validate and lint everything, run the drills a change affects with every check, "
+      "write suite reports and junit.xml; exit 0 passed, 1 failed, 2 bad input, 3 error");
+  const auto add_suite_flags = [](CLI::App* cmd, cli::SuiteFlags& flags, std::string& wall) {
+    cmd->add_option("--runbooks", flags.runbooks_dir, "Folder of runbooks")->capture_default_str();
+    cmd->add_option("--scenarios", flags.scenarios_dir, "Folder of scenarios")
+        ->capture_default_str();
+    cmd->add_option("--out", flags.out_dir, "Where the suite's reports go")->capture_default_str();
+    cmd->add_option("--jobs,-j", flags.jobs, "Drills run at once")
+        ->check(CLI::Range(1, 256))
+        ->capture_default_str();
+    cmd->add_option("--shard", flags.shard,
+                    "Run part K of N (K/N); default: CI_NODE_INDEX/CI_NODE_TOTAL, or "
+                    "JOB_COMPLETION_INDEX with RUNDRILL_SHARD_TOTAL");
+    cmd->add_option("--seeds", flags.seeds,
+                    "Run each scenario under these seeds instead of its own")
+        ->delimiter(',');
+    cmd->add_option("--wall-limit", wall, "Real time a step may go without calling a fake")
+        ->check(CheckDuration)
+        ->capture_default_str();
+    cmd->add_flag("!--no-verify", flags.verify, "Skip the verification checks");
+    cmd->add_flag("!--no-shellcheck", flags.shellcheck, "Skip the shellcheck pass of lint");
+  };
+  add_suite_flags(ci_cmd, ci, ci_wall_limit);
+  ci_cmd->add_option("--changed-since", ci.changed_since,
+                     "Only the drills that the changes since this git ref affect");
+
+  cli::GamedayOptions gameday;
+  std::string gameday_wall_limit = "30s";
+  auto* gameday_cmd =
+      app.add_subcommand("gameday",
+                         "Run the whole library, optionally with extra faults, record it in the "
+                         "game-day history and report what changed since the last game day");
+  add_suite_flags(gameday_cmd, gameday, gameday_wall_limit);
+  gameday_cmd->add_option("--history", gameday.history,
+                          "SQLite history file (default: <out>/history.sqlite)");
+  gameday_cmd->add_flag("--chaos", gameday.chaos,
+                        "Add extra faults drawn from a seed derived from the date (printed)");
+  gameday_cmd->add_option("--chaos-seed", gameday.chaos_seed,
+                          "Add extra faults drawn from this seed");
+  gameday_cmd->add_option("--label", gameday.label,
+                          "The game day's name in the history (default: today's date, UTC)");
+
+  cli::MergeOptions merge;
+  auto* report_cmd = app.add_subcommand("report", "Work with suite reports");
+  report_cmd->require_subcommand(1);
+  auto* merge_cmd = report_cmd->add_subcommand(
+      "merge", "Join the outputs of every shard into the reports of the whole suite");
+  merge_cmd->add_option("shards", merge.shard_dirs, "Each shard's --out folder")->required();
+  merge_cmd->add_option("--out", merge.out_dir, "Where the merged reports go")
+      ->capture_default_str();
+  merge_cmd->add_option("--runbooks", merge.runbooks_dir, "Folder of runbooks")
+      ->capture_default_str();
+  merge_cmd->add_option("--scenarios", merge.scenarios_dir, "Folder of scenarios")
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -103,6 +165,15 @@ int main(int argc, char** argv) {
     if (*coverage_cmd) {
       coverage.wall_limit = std::chrono::milliseconds(ParseDuration(coverage_wall_limit)->count());
       return cli::Coverage(coverage, io);
+    }
+    if (*ci_cmd) {
+      ci.wall_limit = std::chrono::milliseconds(ParseDuration(ci_wall_limit)->count());
+      return cli::Ci(ci, io);
+    }
+    if (*merge_cmd) return cli::MergeReports(merge, io);
+    if (*gameday_cmd) {
+      gameday.wall_limit = std::chrono::milliseconds(ParseDuration(gameday_wall_limit)->count());
+      return cli::Gameday(gameday, io);
     }
     if (*exec_cmd) {
       exec.wall_limit = std::chrono::milliseconds(ParseDuration(exec_wall_limit)->count());

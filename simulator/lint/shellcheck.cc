@@ -9,34 +9,13 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "simulator/core/temp_dir.h"
+
 namespace rundrill::lint {
 namespace {
 
 namespace bp = boost::process;
 namespace fs = std::filesystem;
-
-// A private folder for the scripts, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::error_code ec;
-    fs::path base = fs::temp_directory_path(ec);
-    if (ec) base = "/tmp";
-    std::string pattern = (base / "rundrill-lint-XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 class SystemShellcheck : public ShellcheckRunner {
  public:
@@ -45,7 +24,7 @@ class SystemShellcheck : public ShellcheckRunner {
   StatusOr<std::vector<std::vector<ShellcheckComment>>> Check(
       const std::vector<std::string>& scripts) override {
     if (scripts.empty()) return std::vector<std::vector<ShellcheckComment>>{};
-    TempDir dir;
+    TempDir dir("rundrill-lint");
     if (dir.path().empty())
       return Status::Environment("shellcheck: cannot create a temporary folder");
     std::vector<std::string> files;

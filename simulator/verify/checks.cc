@@ -21,6 +21,22 @@ std::string DiffSummary(const std::vector<DiffEntry>& diff) {
          (diff.size() > 1 ? " (and " + std::to_string(diff.size() - 1) + " more)" : "");
 }
 
+// Whether `entry` is the Slack request of the approval gate before the step of `record`: a
+// gate asks afresh on every run (an answer given to an earlier run does not carry over), so
+// no check counts the request as the step's change.
+bool IsApprovalRequest(const StepRecord& record, const DiffEntry& entry) {
+  return record.approval && !record.approval->ts.empty() && !entry.had_before &&
+         entry.after.is_object() && entry.after.value("ts", "") == record.approval->ts;
+}
+
+std::vector<DiffEntry> WithoutApprovalRequest(const StepRecord& record,
+                                              std::vector<DiffEntry> diff) {
+  diff.erase(std::remove_if(diff.begin(), diff.end(),
+                            [&](const DiffEntry& e) { return IsApprovalRequest(record, e); }),
+             diff.end());
+  return diff;
+}
+
 // The rules each runbook's comparisons use: `base` (the volatile fields, or what
 // convergence leaves out), then the scenario's ignore paths, then the runbook's own.
 class IgnoreRules {
@@ -61,8 +77,9 @@ class StepIdempotenceProbe : public drill::StepProbe {
     if (!before_ || record.outcome != StepOutcome::kSucceeded) return;
     // A runbook run again (a repeated alert) meets the same step again: judged once.
     if (!judged_.insert(runbook.name + "/" + step.id).second) return;
-    const auto changed = DiffSnapshots(control.SnapshotOfFork(*before_), control.Snapshot(),
-                                       ignore_.For(runbook.name));
+    const auto changed = WithoutApprovalRequest(
+        record, DiffSnapshots(control.SnapshotOfFork(*before_), control.Snapshot(),
+                              ignore_.For(runbook.name)));
     before_.reset();
     const bool mutating = step.type == model::StepType::kAction || !changed.empty();
     if (!mutating) return;
@@ -86,7 +103,8 @@ class StepIdempotenceProbe : public drill::StepProbe {
     const SimTime rerun_at = control.Now();
     const StepRecord again = control.RerunStep();
     finding.diff =
-        DiffSnapshots(control.SnapshotOfFork(first), control.Snapshot(), ignore_.For(runbook.name));
+        WithoutApprovalRequest(again, DiffSnapshots(control.SnapshotOfFork(first),
+                                                    control.Snapshot(), ignore_.For(runbook.name)));
     if (control.ScenarioEventSince(rerun_at)) {
       finding.passed = true;
       finding.skipped = true;
@@ -135,8 +153,9 @@ class RollbackProbe : public drill::StepProbe {
     finding.step = step.id;
     finding.mark = step.mark.ToString();
     const StepRecord undo = control.RunCommand(step.id + ".rollback", step.rollback);
-    finding.diff = DiffSnapshots(control.SnapshotOfFork(*before_), control.Snapshot(),
-                                 ignore_.For(runbook.name));
+    finding.diff = WithoutApprovalRequest(
+        record, DiffSnapshots(control.SnapshotOfFork(*before_), control.Snapshot(),
+                              ignore_.For(runbook.name)));
     if (control.ScenarioEventSince(started_)) {
       finding.passed = true;
       finding.skipped = true;
@@ -248,13 +267,10 @@ class RunbookIdempotenceProbe : public drill::StepProbe {
     const std::vector<DiffEntry> changed = DiffSnapshots(
         control.SnapshotOfFork(*step_before_), control.Snapshot(), ignore_.For(runbook.name));
     step_before_.reset();
-    const std::string approval_ts =
-        record.approval && !record.approval->ts.empty() ? record.approval->ts : "";
     for (const DiffEntry& entry : changed) {
       if (!step.not_idempotent.empty()) {
         excused[runbook.name][entry.path] = {step.id, step.not_idempotent};
-      } else if (!approval_ts.empty() && !entry.had_before && entry.after.is_object() &&
-                 entry.after.value("ts", "") == approval_ts) {
+      } else if (IsApprovalRequest(record, entry)) {
         excused[runbook.name][entry.path] = {step.id + "'s approval request",
                                              "an approval is asked afresh on every run"};
       }

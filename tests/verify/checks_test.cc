@@ -315,5 +315,26 @@ timeline:
   EXPECT_THAT(rollbacks[0]->summary, HasSubstr("now holds"));
 }
 
+// An approval gate asks again each time its step runs: the request is not the step's change,
+// so an idempotent gated step passes step idempotence and its rollback check.
+TEST(ChecksTest, AnApprovalRequestIsNotTheGatedStepsChange) {
+  std::string scenario = kScenario;
+  const std::string world = "world:\n";
+  scenario.insert(scenario.find(world) + world.size(),
+                  "  slack:\n    channels: [{name: incident-approvals}]\n    approvers:\n"
+                  "      - {name: alice, answer: approve, after: 1m}\n");
+  const Verification v = VerifyRunbooks(
+      {drill::testing::RunbookFrom("  - id: scale\n    type: action\n"
+                                   "    run: call kubectl scale deployment api --replicas=3 -n "
+                                   "production\n"
+                                   "    rollback: call kubectl scale deployment api --replicas=2 "
+                                   "-n production\n"
+                                   "    approval: {action: Scale api, timeout: 5m}\n")},
+      scenario);
+  ASSERT_EQ(Of(v, "step-idempotence").size(), 1u);
+  ASSERT_EQ(Of(v, "rollback").size(), 1u);
+  for (const auto& f : v.findings) EXPECT_TRUE(f.passed) << f.check << ": " << f.summary;
+}
+
 }  // namespace
 }  // namespace rundrill::verify
