@@ -103,9 +103,6 @@ int main(int argc, char** argv) {
     cmd->add_option("--jobs,-j", flags.jobs, "Drills run at once")
         ->check(CLI::Range(1, 256))
         ->capture_default_str();
-    cmd->add_option("--shard", flags.shard,
-                    "Run part K of N (K/N); default: CI_NODE_INDEX/CI_NODE_TOTAL, or "
-                    "JOB_COMPLETION_INDEX with RUNDRILL_SHARD_TOTAL");
     cmd->add_option("--seeds", flags.seeds,
                     "Run each scenario under these seeds instead of its own")
         ->delimiter(',');
@@ -116,6 +113,9 @@ int main(int argc, char** argv) {
     cmd->add_flag("!--no-shellcheck", flags.shellcheck, "Skip the shellcheck pass of lint");
   };
   add_suite_flags(ci_cmd, ci, ci_wall_limit);
+  ci_cmd->add_option("--shard", ci.shard,
+                     "Run part K of N (K/N); default: CI_NODE_INDEX/CI_NODE_TOTAL, or "
+                     "JOB_COMPLETION_INDEX with RUNDRILL_SHARD_TOTAL");
   ci_cmd->add_option("--changed-since", ci.changed_since,
                      "Only the drills that the changes since this git ref affect");
 

@@ -18,7 +18,6 @@ struct SuiteFlags {
   std::string scenarios_dir = "scenarios";
   std::string out_dir = "out/ci";
   int jobs = 1;
-  std::string shard;            // "K/N"; empty: from the CI's variables, else the whole suite
   std::vector<uint64_t> seeds;  // empty: each scenario's own seed
   std::chrono::milliseconds wall_limit{30000};
   std::string shim_path;
@@ -28,6 +27,7 @@ struct SuiteFlags {
 
 struct CiOptions : SuiteFlags {
   std::string changed_since;  // git REF: run only what the changes since REF affect
+  std::string shard;          // "K/N"; empty: from the CI's variables, else the whole suite
 };
 
 // Loads and lints everything (exit 2 on a load error), selects and shards the drills, runs

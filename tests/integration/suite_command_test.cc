@@ -198,5 +198,25 @@ TEST_F(SuiteCommandTest, GamedaysRecordHistoryAndCompare) {
   EXPECT_THAT(report, HasSubstr("| day-1 | 1/2 |"));
 }
 
+// A game day's failure replays on its own: `run --chaos-seed` adds the same faults, and the
+// drill is as deterministic as any.
+TEST_F(SuiteCommandTest, RunWithAChaosSeedReplaysTheGamedayFaults) {
+  WriteLibrary(dir_ / "lib");
+  const std::string run =
+      "run lib/scenarios/passes.yaml --runbooks lib/runbooks --seed 4 --chaos-seed 5 --out ";
+  const auto first = RunTool(run + "a", dir_.string());
+  const auto second = RunTool(run + "b", dir_.string());
+  EXPECT_EQ(first.exit_code, second.exit_code);
+  const std::string result = Read(dir_ / "a/result.json");
+  EXPECT_EQ(nlohmann::json::parse(result)["reproduce"],
+            "rundrill run lib/scenarios/passes.yaml --runbooks lib/runbooks --seed 4 "
+            "--chaos-seed 5");
+  EXPECT_TRUE(result == Read(dir_ / "b/result.json"));
+  EXPECT_THAT(result, HasSubstr("\"kind\": \"fault."));
+  const auto plain =
+      RunTool("run lib/scenarios/passes.yaml --runbooks lib/runbooks --out c", dir_.string());
+  EXPECT_THAT(Read(dir_ / "c/result.json"), ::testing::Not(HasSubstr("\"kind\": \"fault.")));
+}
+
 }  // namespace
 }  // namespace rundrill
