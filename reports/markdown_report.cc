@@ -64,6 +64,54 @@ std::string OutcomeMark(drill::StepOutcome outcome) {
   return "";
 }
 
+// The last lines of a step's output: where the error usually is.
+std::string Tail(const std::string& text, size_t lines) {
+  size_t pos = text.size();
+  if (pos > 0 && text[pos - 1] == '\n') --pos;
+  for (size_t n = 0; n < lines && pos != std::string::npos && pos > 0; ++n) {
+    pos = text.rfind('\n', pos - 1);
+  }
+  return pos == std::string::npos || pos == 0 ? text : text.substr(pos + 1);
+}
+
+// Everything that failed, first, so the reader of a chat message or a pull request sees why
+// before the detail: unmet expectations, failed checks with their diffs, failed steps with
+// the end of their stderr, and the command that replays the drill.
+void RenderFailures(const drill::DrillResult& r, std::ostringstream& md) {
+  md << "## What failed\n\n";
+  bool fenced = false;  // the last thing written was a fenced block (and its blank line)
+  for (const auto& e : r.expectations) {
+    if (!e.passed)
+      md << "- Expected " << e.what << "; found " << e.detail << " (`" << e.source << "`)\n";
+  }
+  for (const auto& run : r.runbooks) {
+    for (const auto& step : run.steps) {
+      if (step.outcome != drill::StepOutcome::kFailed &&
+          step.outcome != drill::StepOutcome::kTimedOut) {
+        continue;
+      }
+      md << "- Step " << run.name << "/" << step.id << " " << OutcomeMark(step.outcome)
+         << (step.reason.empty() ? "" : ": " + step.reason) << "\n";
+      fenced = !step.attempts.empty() && !step.attempts.back().stderr_data.empty();
+      if (fenced) md << "\n" << Fenced(Tail(step.attempts.back().stderr_data, 5)) << "\n";
+    }
+  }
+  if (r.verification) {
+    for (const auto& f : r.verification->findings) {
+      if (f.passed) continue;
+      md << "- Check " << f.check << " " << f.runbook << (f.step.empty() ? "" : "/" + f.step)
+         << ": " << f.summary << " (`" << f.mark << "`)\n";
+      fenced = !f.diff.empty();
+      if (fenced) {
+        std::string lines;
+        for (const auto& d : f.diff) lines += verify::FormatDiffEntry(d) + "\n";
+        md << "\n" << Fenced(lines, "diff") << "\n";
+      }
+    }
+  }
+  md << (fenced ? "" : "\n") << "Reproduce:\n\n" << Fenced(r.reproduce, "sh") << "\n";
+}
+
 }  // namespace
 
 std::string RenderMarkdown(const drill::DrillResult& r) {
@@ -82,6 +130,8 @@ std::string RenderMarkdown(const drill::DrillResult& r) {
   md << "| Time to detect | " << FigureOrDash(r.figures.time_to_detect) << " |\n";
   md << "| Time to mitigate | " << FigureOrDash(r.figures.time_to_mitigate) << " |\n";
   md << "| Time to resolve | " << FigureOrDash(r.figures.time_to_resolve) << " |\n\n";
+
+  if (!r.passed) RenderFailures(r, md);
 
   md << "## Expectations\n\n";
   if (r.expectations.empty()) {
