@@ -427,4 +427,23 @@ JsonPathResult ExecuteJsonPath(const std::string& template_text, const json& dat
   return result;
 }
 
+JsonPathValues FindJsonPathValues(const std::string& template_text, const json& data) {
+  JsonPathValues result;
+  std::vector<Node> nodes;
+  try {
+    nodes = Parser(template_text).ParseAll();
+  } catch (const Failure& f) {
+    result.parse_error = f.message;
+    return result;
+  }
+  // kubectl's relaxed --sort-by expressions always start with an action.
+  if (nodes.empty() || nodes[0].kind != Node::Kind::kPath) return result;
+  try {
+    result.values = Eval(nodes[0].path, data);
+  } catch (const Failure& f) {
+    result.error = f.message;
+  }
+  return result;
+}
+
 }  // namespace rundrill::fakes::kubectl

@@ -7,7 +7,9 @@
 // (kubectl allows missing keys); an index out of range is an error, as in kubectl.
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "simulator/core/status.h"
 
@@ -22,5 +24,19 @@ struct JsonPathResult {
 };
 
 JsonPathResult ExecuteJsonPath(const std::string& template_text, const nlohmann::json& data);
+
+// What client-go's JSONPath.FindResults gives for the first action of `template_text` (the
+// only one in a `--sort-by` expression such as "{.metadata.name}"), with missing keys
+// allowed: the values found, in order; empty when the path leads nowhere.
+struct JsonPathValues {
+  std::vector<nlohmann::json> values;
+  // The parser's message when the template does not parse (not client-go's wording).
+  std::optional<std::string> parse_error;
+  // client-go's message when evaluation fails, e.g. "array index out of bounds: index 0,
+  // length 0".
+  std::optional<std::string> error;
+};
+
+JsonPathValues FindJsonPathValues(const std::string& template_text, const nlohmann::json& data);
 
 }  // namespace rundrill::fakes::kubectl

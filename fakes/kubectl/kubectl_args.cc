@@ -70,7 +70,7 @@ const std::map<std::string, std::vector<FlagDef>>& CommandFlags() {
         {"watch-only", 0, Kind::kBool, false},
         {"output-watch-events", 0, Kind::kBool, false},
         {"field-selector", 0, Kind::kString, false},
-        {"sort-by", 0, Kind::kString, false},
+        {"sort-by", 0, Kind::kString, true},
         {"label-columns", 'L', Kind::kString, false},
         {"show-kind", 0, Kind::kBool, false},
         {"raw", 0, Kind::kString, false},

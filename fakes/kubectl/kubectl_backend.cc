@@ -28,7 +28,7 @@ CommandResponse KubectlBackend::Handle(const CommandRequest& request, SimContext
   const ParsedArgs parsed = ParseArgs(args);
   Call call{parsed, context, context.World().kube(), options_, "default", {}};
   if (parsed.command.empty()) {
-    call.Fail("rundrill: kubectl with no command is not modelled; add a stub in the scenario");
+    call.Fail("rundrill: kubectl with no command is not modelled (see docs/fakes.md)");
     return call.response;
   }
   const std::string& command = parsed.command[0];
@@ -150,7 +150,9 @@ std::string NamePrefix(Resource r) {
 
 std::string NotModelled(const std::string& path, const std::string& what) {
   const std::string subject = what.empty() ? "'" + path + "'" : path + " '" + what + "'";
-  return "rundrill: kubectl " + subject + " is not modelled; add a stub in the scenario";
+  // kubectl cannot be stubbed (the scenario loader refuses it), so the message points at
+  // the list of what is modelled rather than at stubs.
+  return "rundrill: kubectl " + subject + " is not modelled (see docs/fakes.md)";
 }
 
 std::string NotFound(Resource r, const std::string& name) {

@@ -14,8 +14,9 @@
 // AUTHORIZATION IS NOT MODELLED: `auth can-i` answers "yes" to everything and no command is
 // ever refused for RBAC reasons.
 //
-// Anything else fails loudly: "rundrill: kubectl '<what>' is not modelled; add a stub in the
-// scenario", exit code 1 — a runbook never sees an unmodelled command silently succeed.
+// Anything else fails loudly: "rundrill: kubectl '<what>' is not modelled (see
+// docs/fakes.md)", exit code 1 — a runbook never sees an unmodelled command silently
+// succeed. kubectl cannot be stubbed, so the message does not suggest it.
 
 #include <string_view>
 

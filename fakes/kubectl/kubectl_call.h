@@ -41,8 +41,9 @@ std::string QualifiedPlural(Resource r);
 // "pod", "deployment.apps": the -o name prefix.
 std::string NamePrefix(Resource r);
 
-// "rundrill: kubectl '<path>' is not modelled; add a stub in the scenario", or with `what`
-// "rundrill: kubectl <path> '<what>' is not modelled; ..." (a resource, a flag, an -o).
+// "rundrill: kubectl '<path>' is not modelled (see docs/fakes.md)", or with `what`
+// "rundrill: kubectl <path> '<what>' is not modelled (see docs/fakes.md)" (a resource, a
+// flag, an -o).
 std::string NotModelled(const std::string& path, const std::string& what = "");
 
 // `Error from server (NotFound): pods "x" not found`

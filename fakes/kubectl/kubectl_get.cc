@@ -7,6 +7,7 @@
 #include "fakes/kubectl/kube_objects.h"
 #include "fakes/kubectl/kube_yaml.h"
 #include "fakes/kubectl/kubectl_call.h"
+#include "fakes/kubectl/sort_by.h"
 #include "fakes/kubectl/tab_writer.h"
 
 namespace rundrill::fakes::kubectl {
@@ -306,6 +307,8 @@ void RunGet(Call& call) {
   }
 
   std::vector<Item> items;
+  // Printed after the sort, which can replace them (see below).
+  std::vector<std::string> not_found;
   const bool single = names.size() == 1;
   if (!names.empty()) {
     if (all_ns) {
@@ -317,7 +320,7 @@ void RunGet(Call& call) {
       if (item) {
         items.push_back(std::move(*item));
       } else if (!args.Bool("ignore-not-found")) {
-        call.Fail(NotFound(*kind, name));
+        not_found.push_back(NotFound(*kind, name));
       }
     }
   } else {
@@ -326,6 +329,37 @@ void RunGet(Call& call) {
       items.push_back(std::move(item));
     }
   }
+
+  // --sort-by: an empty value means no sorting, as in kubectl. Tables go through
+  // RuntimeSorter in get.go; the other formats through SortingPrinter, which leaves a lone
+  // object asked for by name alone.
+  const std::string sort_by = args.Get("sort-by");
+  const bool table = format == Format::kTable || format == Format::kWide;
+  if (!sort_by.empty() && (table || !single)) {
+    std::vector<json> objects;
+    for (const Item& item : items) objects.push_back(ItemJson(call.kube, item));
+    const SortOutcome sorted =
+        SortObjects(sort_by, objects, table ? SortPath::kTable : SortPath::kList,
+                    /*one_request_per_object=*/!names.empty());
+    if (sorted.not_modelled) {
+      call.Fail(*sorted.not_modelled);
+      return;
+    }
+    if (sorted.error) {
+      // A table's sort error ends the command before its other errors are reported; on the
+      // List path they are reported together, and an aggregate of several errors prints
+      // each message bare, without "error: ".
+      if (!table) {
+        for (const std::string& line : not_found) call.Fail(line);
+      }
+      call.Fail((table || not_found.empty() ? "error: " : "") + *sorted.error);
+      return;
+    }
+    std::vector<Item> reordered;
+    for (size_t index : sorted.order) reordered.push_back(std::move(items[index]));
+    items = std::move(reordered);
+  }
+  for (const std::string& line : not_found) call.Fail(line);
 
   switch (format) {
     case Format::kJson:

@@ -34,12 +34,14 @@ std::optional<SimDuration> ParseSleepInterval(std::string_view operand) {
     return std::nullopt;
   }
   char* end = nullptr;
+  // strtod reads "inf" and "infinity" in any case, and an overflow ("1e999") as infinity
+  // too; GNU sleep accepts all of them (an ERANGE result included) and sleeps for ever.
   const double value = std::strtod(number.c_str(), &end);
-  if (end != number.c_str() + number.size() || !std::isfinite(value) || value < 0) {
+  if (end != number.c_str() + number.size() || std::isnan(value) || value < 0) {
     return std::nullopt;
   }
-  // Saturate far beyond any horizon rather than overflow: `sleep inf`-like operands must
-  // still reach the step's deadline.
+  // Saturate far beyond any horizon rather than overflow: an infinite sleep, like a very
+  // long one, lasts until the step's virtual deadline stops it.
   constexpr double kMaxMillis = 1e15;
   return SimDuration(static_cast<int64_t>(std::llround(std::min(value * scale, kMaxMillis))));
 }
@@ -56,8 +58,9 @@ CommandResponse SleepBackend::Handle(const CommandRequest& request, SimContext& 
   for (size_t i = 1; i < request.argv.size(); ++i) {
     const std::string& operand = request.argv[i];
     if (operand == "--help" || operand == "--version") {
+      // sleep cannot be stubbed (the scenario loader refuses it), so no stub is suggested.
       response.stderr_data =
-          "rundrill: sleep '" + operand + "' is not modelled; add a stub in the scenario\n";
+          "rundrill: sleep '" + operand + "' is not modelled (see docs/fakes.md)\n";
       response.exit_code = 1;
       return response;
     }

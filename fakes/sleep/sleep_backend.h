@@ -16,7 +16,9 @@ class SleepBackend : public CommandBackend {
 };
 
 // One operand as GNU sleep reads it: a non-negative decimal number with an optional s, m, h
-// or d suffix ("1.5m" is 90 s). nullopt when invalid.
+// or d suffix ("1.5m" is 90 s), or "inf"/"infinity" (any case, suffix allowed) for a sleep
+// without end. Intervals saturate at about 31,000 years, which every step's deadline comes
+// before. nullopt when invalid.
 std::optional<SimDuration> ParseSleepInterval(std::string_view operand);
 
 }  // namespace rundrill::fakes

@@ -11,6 +11,7 @@
 #include "fakes/kubectl/kube_yaml.h"
 #include "fakes/kubectl/kubectl_args.h"
 #include "fakes/kubectl/kubectl_backend.h"
+#include "fakes/kubectl/sort_by.h"
 #include "fakes/kubectl/tab_writer.h"
 #include "simulator/world/world.h"
 #include "tests/fakes/test_context.h"
@@ -270,6 +271,75 @@ TEST(KubectlJsonPath, Subset) {
             "array index out of bounds: index 5, length 2. Printing more information for debug");
 }
 
+// kubectl's --sort-by pieces, after pkg/cmd/get/sorter.go and get.go.
+TEST(KubectlSortBy, RelaxedJsonPath) {
+  EXPECT_EQ(kubectl::RelaxedJsonPath(".metadata.name"), "{.metadata.name}");
+  EXPECT_EQ(kubectl::RelaxedJsonPath("metadata.name"), "{.metadata.name}");
+  EXPECT_EQ(kubectl::RelaxedJsonPath("{.metadata.name}"), "{.metadata.name}");
+  EXPECT_EQ(kubectl::RelaxedJsonPath("{metadata.name}"), "{.metadata.name}");
+  EXPECT_EQ(kubectl::RelaxedJsonPath(".spec.containers[0].image"), "{.spec.containers[0].image}");
+  EXPECT_FALSE(kubectl::RelaxedJsonPath("{.a}{.b}"));
+  EXPECT_FALSE(kubectl::RelaxedJsonPath(""));
+}
+
+TEST(KubectlSortBy, NaturalOrderAndQuantities) {
+  // fvbommel/sortorder: digit runs compare as numbers, and digits sort before letters.
+  EXPECT_TRUE(kubectl::NaturalLess("pod-9", "pod-10"));
+  EXPECT_FALSE(kubectl::NaturalLess("pod-10", "pod-9"));
+  EXPECT_TRUE(kubectl::NaturalLess("a1", "aa"));
+  EXPECT_TRUE(kubectl::NaturalLess("x1", "x01"));
+  EXPECT_TRUE(kubectl::NaturalLess("abc", "abcd"));
+  EXPECT_FALSE(kubectl::NaturalLess("abc", "abc"));
+  EXPECT_TRUE(kubectl::NaturalLess("2026-01-01T09:59:59Z", "2026-01-01T10:00:00Z"));  // RFC 3339
+  // apimachinery resource.ParseQuantity.
+  EXPECT_EQ(kubectl::ParseQuantityValue("40Mi"), 40.0L * 1024 * 1024);
+  EXPECT_EQ(kubectl::ParseQuantityValue("100m"), 0.1L);
+  EXPECT_EQ(kubectl::ParseQuantityValue("2e3"), 2000.0L);
+  EXPECT_EQ(kubectl::ParseQuantityValue("1.5k"), 1500.0L);
+  EXPECT_EQ(kubectl::ParseQuantityValue("-3"), -3.0L);
+  EXPECT_EQ(kubectl::ParseQuantityValue("0"), 0.0L);
+  EXPECT_EQ(kubectl::ParseQuantityValue("m"), 0.0L);  // an empty number is 0
+  for (const char* text : {"", "Running", "nginx:1.25", "10.244.1.12", "2026-01-01T10:00:00Z",
+                           "web-7c9d8f5b6-2xkqz", "5mi", "1e", "3x"}) {
+    EXPECT_FALSE(kubectl::ParseQuantityValue(text)) << text;
+  }
+}
+
+std::vector<size_t> SortedOrder(const std::vector<nlohmann::json>& objects, kubectl::SortPath path,
+                                const std::string& by = ".v") {
+  const kubectl::SortOutcome out = kubectl::SortObjects(by, objects, path, false);
+  EXPECT_FALSE(out.error) << *out.error;
+  EXPECT_FALSE(out.not_modelled) << *out.not_modelled;
+  return out.order;
+}
+
+TEST(KubectlSortBy, KeysCompareAsKubectlCompares) {
+  using kubectl::SortPath;
+  using nlohmann::json;
+  const std::vector<json> sizes = {{{"v", "100Mi"}}, {{"v", "1Gi"}}, {{"v", "40Mi"}}};
+  EXPECT_EQ(SortedOrder(sizes, SortPath::kList), (std::vector<size_t>{2, 0, 1}));
+  const std::vector<json> names = {{{"v", "pod-10"}}, {{"v", "pod-9"}}, {{"v", "pod-1"}}};
+  EXPECT_EQ(SortedOrder(names, SortPath::kList), (std::vector<size_t>{2, 1, 0}));
+  const std::vector<json> counts = {{{"v", 12}}, {{"v", 3}}, {{"v", 12}}, {{"v", 0}}};
+  EXPECT_EQ(SortedOrder(counts, SortPath::kTable), (std::vector<size_t>{3, 1, 0, 2}));
+  // 1.5 and 1500m are the same quantity: ties keep their order.
+  const std::vector<json> ties = {{{"v", "1500m"}}, {{"v", "1.5"}}, {{"v", "1"}}};
+  EXPECT_EQ(SortedOrder(ties, SortPath::kList), (std::vector<size_t>{2, 0, 1}));
+  // Less says an object without the field comes before any other, itself included, so one
+  // insertion-sort pass (the List path) reverses those objects; the Table path sorts twice,
+  // which restores their order.
+  const std::vector<json> gaps = {{{"x", 1}}, {{"v", 2}}, {{"x", 2}}, {{"v", 1}}, {{"x", 3}}};
+  EXPECT_EQ(SortedOrder(gaps, SortPath::kList), (std::vector<size_t>{4, 2, 0, 3, 1}));
+  EXPECT_EQ(SortedOrder(gaps, SortPath::kTable), (std::vector<size_t>{0, 2, 4, 3, 1}));
+  // Values kubectl cannot order end in a klog fatal line, which is not modelled.
+  const kubectl::SortOutcome mixed =
+      kubectl::SortObjects(".v", {{{"v", 1}}, {{"v", "a"}}}, SortPath::kList, false);
+  ASSERT_TRUE(mixed.not_modelled);
+  EXPECT_EQ(*mixed.not_modelled,
+            "rundrill: kubectl get --sort-by 'on values of different types' is not modelled "
+            "(see docs/fakes.md)");
+}
+
 TEST(KubectlYaml, GoYamlStyle) {
   const nlohmann::json v = nlohmann::json::parse(R"({
     "apiVersion":"v1","items":[{"a":1,"b":[{"c":"x"}],"e":{},"f":[]}],"kind":"List",
@@ -412,6 +482,51 @@ TEST(KubectlGolden, RestartPauseResumeScaleDelete) {
   ExpectGolden("restart_pause_scale_delete", s.transcript());
 }
 
+// --sort-by, as kubectl's get.go and sorter.go print it: tables sort their rows (each
+// request's Table on its own, so names given on the command line keep their order), the
+// other formats sort the List of everything found (a lone named object is left alone).
+TEST(KubectlGolden, SortBy) {
+  Session s;
+  s.Advance(Seconds(600));
+  // The replacement of a deleted pod is the newest one.
+  const std::string victim =
+      s.kube().PodsOf(*s.kube().FindDeployment("production", "web"))[0]->name;
+  s.Run({"delete", "pod", victim, "-n", "production"});
+  s.Advance(Seconds(900));
+  s.Run({"get", "pods", "-n", "production", "--sort-by=.metadata.creationTimestamp"});
+  s.Run({"get", "pods", "-n", "production", "-l", "app=web",
+         "--sort-by=.metadata.creationTimestamp", "-o", "jsonpath={.items[0].metadata.name}"});
+  s.Run({"get", "pods", "-n", "production", "-l", "app=web",
+         "--sort-by={.metadata.creationTimestamp}", "-o", "jsonpath={.items[-1].metadata.name}"});
+  s.Run({"get", "pods", "-A", "--sort-by", "metadata.name", "--no-headers"});
+  s.Run({"get", "pods", "-n", "production", "--sort-by=.status.podIP", "-o", "wide"});
+  s.Run({"get", "deploy", "-n", "production", "--sort-by=.spec.replicas"});
+  s.Run({"get", "deploy", "-A", "--sort-by=.spec.replicas", "-o", "name"});
+  s.Run({"get", "deploy", "-A", "--sort-by=.metadata.name", "-o",
+         "jsonpath={range .items[*]}{.metadata.name}{\"\\n\"}{end}"});
+  s.Run({"get", "deployment", "web", "api", "-n", "production", "--sort-by=.metadata.name"});
+  s.Run({"get", "deployment", "web", "api", "-n", "production", "--sort-by=.metadata.name", "-o",
+         "name"});
+  s.Run({"get", "deployment", "web", "-n", "production", "--sort-by=.metadata.name"});
+  s.Run({"get", "deployment", "web", "-n", "production", "--sort-by=.metadata.foo", "-o", "name"});
+  s.Run({"get", "deployment", "web", "-n", "production", "--sort-by=.metadata.foo"});
+  s.Run({"get", "pods", "-n", "production", "--sort-by=.metadata.foo"});
+  s.Run({"get", "pods", "-n", "production", "--sort-by=.metadata.foo", "-o", "json"});
+  s.Run({"get", "deployment", "web", "nope", "api", "-n", "production", "--sort-by=.metadata.foo",
+         "-o", "name"});
+  s.Run({"get", "deployment", "web", "nope", "-n", "production", "--sort-by=.metadata.foo"});
+  s.Run({"get", "deployment", "web", "nope", "api", "-n", "production", "--sort-by=.metadata.name",
+         "-o", "name"});
+  s.Run({"get", "pods", "-n", "empty", "--sort-by=.metadata.foo"});
+  s.Run({"get", "pods", "-n", "empty", "--sort-by=.metadata.foo", "-o", "name"});
+  s.Run({"get", "pods", "-n", "production", "--sort-by={.a}{.b}", "-o", "name"});
+  s.Run({"get", "pods", "-n", "production", "--sort-by=.spec.containers[3].name", "-o", "name"});
+  s.Run({"get", "pods", "-n", "production", "--sort-by=.spec.containers[3].name"});
+  s.Run({"get", "deploy", "-n", "production", "--sort-by=.spec.template", "-o", "name"});
+  s.Run({"get", "deploy", "-n", "production", "--sort-by=", "-o", "name"});
+  ExpectGolden("sort_by", s.transcript());
+}
+
 TEST(KubectlGolden, StalledRolloutExceedsDeadline) {
   Session s;
   s.Run({"set", "image", "deployment/api", "api=registry.example.com/api:2.1", "-n", "production",
@@ -506,7 +621,7 @@ TEST(KubectlGolden, Errors) {
   s.Run({"get"});
   s.Run({"get", "services"});
   s.Run({"get", "pods", "--watch"});
-  s.Run({"get", "pods", "--sort-by=.metadata.name"});
+  s.Run({"get", "pods", "--field-selector=status.phase=Running"});
   s.Run({"exec", "web", "--", "ls"});
   s.Run({"port-forward", "svc/web", "8080:80"});
   s.Run({"frobnicate"});
