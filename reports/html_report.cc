@@ -598,6 +598,12 @@ std::string Verdict(const DrillResult& r) {
   for (const auto& e : r.expectations) met += e.passed;
   std::string out = "<header class=\"verdict " + css + "\">\n<h1><span class=\"verdict-word\">" +
                     verdict + "</span> Drill " + Esc(r.scenario_name) + "</h1>\n";
+  if (r.interrupted) {
+    out +=
+        "<p class=\"interrupted\"><strong>Interrupted.</strong> rundrill was stopped "
+        "(SIGINT or SIGTERM) before the drill's end; this report holds what ran until "
+        "then.</p>\n";
+  }
   if (!r.scenario_description.empty()) {
     out += "<p class=\"description\">" + Esc(r.scenario_description) + "</p>\n";
   }

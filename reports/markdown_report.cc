@@ -120,6 +120,10 @@ std::string RenderMarkdown(const drill::DrillResult& r) {
   for (const auto& e : r.expectations) passed += e.passed;
 
   md << "# Drill " << r.scenario_name << ": " << (r.passed ? "PASSED ✅" : "FAILED ❌") << "\n\n";
+  if (r.interrupted) {
+    md << "> **Interrupted.** rundrill was stopped (SIGINT or SIGTERM) before the drill's end; "
+          "this report holds what ran until then.\n\n";
+  }
   if (!r.scenario_description.empty()) md << r.scenario_description << "\n\n";
   md << "| | |\n|---|---|\n";
   md << "| Scenario | `" << r.scenario_path << "` |\n";

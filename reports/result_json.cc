@@ -175,6 +175,8 @@ json ResultToJson(const drill::DrillResult& result) {
       {"reproduce", result.reproduce},
   };
   if (result.verification) out["verification"] = VerificationToJson(*result.verification);
+  // Only when set, so a drill that ran to its end keeps the bytes it always had.
+  if (result.interrupted) out["interrupted"] = true;
   return out;
 }
 

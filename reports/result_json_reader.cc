@@ -239,6 +239,8 @@ StatusOr<drill::DrillResult> ResultFromJson(const json& j, const std::string& wh
   if (r.ok() && !seed.is_number_unsigned()) r.Fail("seed must be a non-negative integer");
   if (r.ok()) d.seed = seed.get<uint64_t>();
   d.passed = r.Bool(j, "passed", "");
+  // Absent unless the drill was interrupted.
+  if (j.contains("interrupted")) d.interrupted = r.Bool(j, "interrupted", "");
   d.start_time = r.String(j, "start_time", "");
   d.horizon = r.Time(j, "horizon", "");
   d.runbook_paths = r.Strings(j, "runbook_paths", "");

@@ -32,7 +32,9 @@ HttpResponse PdJsonResponse(int status, const nlohmann::ordered_json& body) {
   HttpResponse response;
   response.status = status;
   response.headers = {{"Content-Type", "application/json"}};
-  response.body = body.dump();
+  // Answers may echo what the client sent, which need not be UTF-8; dump() would throw on
+  // it and fail the drill for a client's bad bytes. Such bytes go back as U+FFFD.
+  response.body = body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   return response;
 }
 

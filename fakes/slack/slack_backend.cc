@@ -71,7 +71,10 @@ HttpResponse ApiAnswer(int status, const json& body) {
   HttpResponse response;
   response.status = status;
   response.headers = {{"Content-Type", kApiContentType}};
-  response.body = body.dump();
+  // Answers echo what the client sent (an unknown method's name, a channel), which need not
+  // be UTF-8; dump() would throw on it and fail the drill for a client's bad bytes. Such
+  // bytes go back as U+FFFD, as a JSON encoder on the real service would send them.
+  response.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return response;
 }
 

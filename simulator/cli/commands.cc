@@ -17,6 +17,7 @@
 #include "simulator/cli/drill_outputs.h"
 #include "simulator/contracts/contracts.h"
 #include "simulator/drill/drill.h"
+#include "simulator/exec/interrupt.h"
 #include "simulator/lint/lint.h"
 #include "simulator/load/loader.h"
 #include "simulator/suite/chaos.h"
@@ -33,6 +34,27 @@ void PrintDiagnostics(const std::vector<load::Diagnostic>& errors, std::ostream&
 
 std::string FigureText(const std::optional<SimDuration>& d) {
   return d ? FormatDuration(*d) : "n/a";
+}
+
+// The first line where two texts differ, numbered from 1, with both versions.
+std::string FirstDifference(const std::string& a, const std::string& b) {
+  size_t line = 1;
+  size_t start = 0;
+  for (;;) {
+    const size_t end_a = std::min(a.find('\n', start), a.size());
+    const size_t end_b = std::min(b.find('\n', start), b.size());
+    const std::string_view line_a =
+        std::string_view(a).substr(std::min(start, a.size()), end_a - std::min(start, end_a));
+    const std::string_view line_b =
+        std::string_view(b).substr(std::min(start, b.size()), end_b - std::min(start, end_b));
+    if (line_a != line_b || end_a != end_b) {
+      return "line " + std::to_string(line) + ":\n  first run:  " + std::string(line_a) +
+             "\n  second run: " + std::string(line_b) + "\n";
+    }
+    if (end_a >= a.size()) return "";
+    start = end_a + 1;
+    ++line;
+  }
 }
 
 }  // namespace
@@ -176,7 +198,32 @@ int Run(const RunOptions& options, Io io) {
     io.err << "rundrill: " << result.status().message() << "\n";
     return result.status().ExitCode();
   }
-  if (options.verify) {
+  if (options.check_determinism && !result->interrupted) {
+    // Before --verify adds its findings: the drill itself is what must repeat.
+    auto again = drill::RunDrill(*scenario, runbooks, drill_options);
+    if (!again.ok()) {
+      io.err << "rundrill: " << again.status().message() << "\n";
+      return again.status().ExitCode();
+    }
+    if (!again->interrupted) {
+      const std::string first = reports::RenderResultJson(*result);
+      const std::string second = reports::RenderResultJson(*again);
+      if (first != second) {
+        io.err << "rundrill: not deterministic: two runs of seed " << drill_options.seed
+               << " differ in result.json at " << FirstDifference(first, second);
+        return kExitFailed;
+      }
+      if (result->final_draw != again->final_draw) {
+        io.err << "rundrill: not deterministic: two runs of seed " << drill_options.seed
+               << " gave the same result.json but consumed different randomness (final draws "
+               << result->final_draw << " and " << again->final_draw << ")\n";
+        return kExitFailed;
+      }
+      io.out << "determinism: two runs of seed " << drill_options.seed << " are identical ("
+             << first.size() << " bytes, final draw " << result->final_draw << ")\n";
+    }
+  }
+  if (options.verify && !result->interrupted) {
     auto verification = verify::VerifyDrill(*scenario, runbooks, drill_options, *result);
     if (!verification.ok()) {
       io.err << "rundrill: " << verification.status().message() << "\n";
@@ -212,6 +259,11 @@ int Run(const RunOptions& options, Io io) {
   }
 
   const auto& r = *result;
+  if (r.interrupted || exec::Interrupted()) {
+    io.err << "rundrill: interrupted; partial result in " << json_path.string() << ", report in "
+           << report_path.string() << "\n";
+    return kExitInterrupted;
+  }
   size_t met = 0;
   for (const auto& e : r.expectations) met += e.passed;
   io.out << "drill " << r.scenario_name << " (seed " << r.seed

@@ -15,6 +15,8 @@ inline constexpr int kExitPassed = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitBadInput = 2;
 inline constexpr int kExitInternal = 3;
+// Stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report it); partial reports written.
+inline constexpr int kExitInterrupted = 130;
 
 struct Io {
   std::ostream& out;
@@ -41,6 +43,9 @@ struct RunOptions {
   std::string shim_path;
   bool verify = false;  // also run the idempotence, rollback and crash-consistency checks
   std::optional<uint64_t> chaos_seed;  // a game day's extra faults (simulator/suite/chaos.h)
+  // Run the drill twice and compare result.json byte for byte and the generator's final
+  // draw; a difference prints the first differing line and exits 1.
+  bool check_determinism = false;
 };
 int Run(const RunOptions& options, Io io);
 

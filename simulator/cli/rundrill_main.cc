@@ -7,6 +7,7 @@
 #include "simulator/cli/coverage_command.h"
 #include "simulator/cli/suite_commands.h"
 #include "simulator/core/sim_time.h"
+#include "simulator/exec/interrupt.h"
 
 namespace {
 
@@ -47,6 +48,9 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--verify", run.verify,
                     "Also check idempotence (per step and per runbook), rollbacks and "
                     "crash-consistency; a failed check fails the drill");
+  run_cmd->add_flag("--check-determinism", run.check_determinism,
+                    "Run the drill twice with the same seed; exit 1 unless both results (and "
+                    "the seeded generator's final draw) are identical");
   run_cmd->add_option("--chaos-seed", run.chaos_seed,
                       "Add a game day's extra faults, drawn from this seed");
   run_cmd->add_option("--out", run.out_dir, "Where result.json, report.md and postmortem.md go")
@@ -156,6 +160,12 @@ int main(int argc, char** argv) {
   }
 
   cli::Io io{std::cout, std::cerr};
+  // Commands that run drills stop in order on SIGINT or SIGTERM: steps killed, partial
+  // reports written, sandboxes removed, exit 130. The others keep the default action.
+  if (*run_cmd || *ci_cmd || *gameday_cmd) exec::InstallInterruptHandlers();
+  const auto interruptible = [](int code) {
+    return exec::Interrupted() ? cli::kExitInterrupted : code;
+  };
   try {
     if (*validate_cmd) return cli::Validate(validate, io);
     if (*run_cmd) {
@@ -168,12 +178,12 @@ int main(int argc, char** argv) {
     }
     if (*ci_cmd) {
       ci.wall_limit = std::chrono::milliseconds(ParseDuration(ci_wall_limit)->count());
-      return cli::Ci(ci, io);
+      return interruptible(cli::Ci(ci, io));
     }
     if (*merge_cmd) return cli::MergeReports(merge, io);
     if (*gameday_cmd) {
       gameday.wall_limit = std::chrono::milliseconds(ParseDuration(gameday_wall_limit)->count());
-      return cli::Gameday(gameday, io);
+      return interruptible(cli::Gameday(gameday, io));
     }
     if (*exec_cmd) {
       exec.wall_limit = std::chrono::milliseconds(ParseDuration(exec_wall_limit)->count());

@@ -23,6 +23,7 @@
 #include "simulator/drill/expectations.h"
 #include "simulator/drill/step_verdict.h"
 #include "simulator/drill/trigger.h"
+#include "simulator/exec/interrupt.h"
 #include "simulator/exec/step_host.h"
 #include "simulator/model/shimmed_programs.h"
 #include "simulator/world/metrics/metrics.h"
@@ -75,6 +76,8 @@ std::string StopName(exec::StepProcessResult::Stop stop) {
       return "wall-guard";
     case exec::StepProcessResult::Stop::kSignal:
       return "signal";
+    case exec::StepProcessResult::Stop::kInterrupted:
+      return "interrupted";
   }
   return "exited";
 }
@@ -219,6 +222,9 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost, public DrillCo
 
   StatusOr<DrillResult> Run() {
     while (true) {
+      // Checked between steps and between timeline events; a running step is stopped by its
+      // runner and then the runbook's remaining steps are not reached.
+      if (exec::Interrupted()) break;
       if (!pending_.empty()) {
         Invocation invocation = std::move(pending_.front());
         pending_.pop_front();
@@ -229,6 +235,13 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost, public DrillCo
       const SimTime next = scheduler_.NextTaskTime();
       if (next > scenario_.horizon) break;
       AdvanceTo(next);
+    }
+    if (exec::Interrupted()) {
+      // What ran so far is the result; the horizon is not reached and no probe looks at it.
+      result_.interrupted = true;
+      Note("drill.interrupted", "rundrill was asked to stop");
+      Finish();
+      return std::move(result_);
     }
     AdvanceTo(std::max(scenario_.horizon, scheduler_.Now()));
     if (options_.probe != nullptr) {
@@ -319,6 +332,7 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost, public DrillCo
     spec.cwd = host_->WorkDir();
     spec.step_id = "exec";
     spec.wall_limit = options_.wall_limit;
+    spec.kill_grace = options_.kill_grace;
     auto run = host_->Run(spec, *this);
     if (!run.ok()) return run.status();
     ExecResult out;
@@ -474,6 +488,7 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost, public DrillCo
       CallContext context(*this, current_.deadline, rng);
       out.response = backend->Handle(request, context);
       out.stop_step = context.deadline_reached();
+      FoldDraws(rng);
     }
     call.duration = Now() - call.at;
     call.stdout_data = Scrub(out.response.stdout_data);
@@ -936,6 +951,8 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost, public DrillCo
         outcome.response = backend->Handle(request, context);
       }
       *deadline_reached = context.deadline_reached();
+      FoldDraws(fault_rng);
+      FoldDraws(rng);
     }
     call.duration = Now() - call.at;
     if (outcome.kind == HttpOutcome::Kind::kAnswered) {
@@ -1119,6 +1136,11 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost, public DrillCo
     *record = SkippedRecord(step, "");
     record->started_at = Now();
     record->ended_at = Now();
+    if (exec::Interrupted()) {
+      record->reason = "not reached: rundrill was interrupted";
+      scope.outcomes[step.id] = StepOutcome::kSkipped;
+      return Status::Ok();
+    }
     if (Now() >= step_horizon_) {
       record->reason = "not reached: the scenario's horizon came first";
       scope.outcomes[step.id] = StepOutcome::kSkipped;
@@ -1197,6 +1219,7 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost, public DrillCo
       spec.cwd = host_->WorkDir();
       spec.step_id = runbook.name + "/" + step.id;
       spec.wall_limit = options_.wall_limit;
+      spec.kill_grace = options_.kill_grace;
       auto run = host_->Run(spec, *this);
       if (!run.ok()) return run.status();
       try_record.ended_at = Now();
@@ -1218,6 +1241,7 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost, public DrillCo
       record->reason = try_record.failures.empty() ? "" : try_record.failures.front();
       record->attempts.push_back(std::move(try_record));
       if (record->outcome == StepOutcome::kSucceeded) break;
+      if (run->stop == exec::StepProcessResult::Stop::kInterrupted) break;
     }
     record->ended_at = Now();
     scope.outcomes[step.id] = record->outcome;
@@ -1411,11 +1435,21 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost, public DrillCo
       result_.expectations = CheckExpectations(implicit, result_, world_);
       for (auto& e : result_.expectations) e.what += " (implicit: the scenario has no expect)";
     }
-    result_.passed = true;
+    result_.passed = !result_.interrupted;
     for (const auto& expectation : result_.expectations) {
       result_.passed = result_.passed && expectation.passed;
     }
-    Note("drill.finished", result_.passed ? "passed" : "failed");
+    Note("drill.finished", result_.interrupted ? "interrupted"
+                           : result_.passed    ? "passed"
+                                               : "failed");
+    result_.final_draw = rng_.Split("final-draw/" + std::to_string(draw_ledger_)).Next();
+  }
+
+  // One more draw from a call's stream after the call: it depends on how many draws the
+  // call made, so two runs that consumed different randomness end with different final
+  // draws even when everything they recorded agrees (FoundationDB's determinism check).
+  void FoldDraws(Random& stream) {
+    draw_ledger_ = StableHash(std::to_string(stream.Next()), draw_ledger_);
   }
 
   const model::Scenario& scenario_;
@@ -1451,6 +1485,7 @@ class Drill : public exec::CommandDispatcher, public BuiltinHost, public DrillCo
   // after it.
   SimTime step_horizon_ = SimTime::max();
   uint64_t builtin_sequence_ = 0;  // the drill's own HTTP calls within the current step
+  uint64_t draw_ledger_ = 0;       // see FoldDraws
   bool routing_enabled_ = true;
   bool evaluation_scheduled_ = false;
   DrillResult result_;

@@ -22,6 +22,8 @@ struct DrillOptions {
   std::string shim_path;
   // Real time a step may go without calling any fake before its process group is killed.
   std::chrono::milliseconds wall_limit{30000};
+  // Real time between SIGTERM and SIGKILL when a step's processes are stopped.
+  std::chrono::milliseconds kill_grace{1000};
   // The command line that reruns this drill, printed in reports.
   std::string reproduce;
   // Where steps run. Empty: real processes in a fresh sandbox (exec::CreateProcessHost with
@@ -36,6 +38,8 @@ struct DrillOptions {
 // alert that fires to the runbooks whose trigger matches, runs their steps as real processes
 // against the fakes, and checks the scenario's expectations at the horizon.
 // A failed drill is a result (passed == false); the Status is for a broken environment.
+// Once exec::Interrupted() is set, the running step is stopped, no further step or event
+// runs, and the result so far is returned with `interrupted` set (and passed == false).
 StatusOr<DrillResult> RunDrill(const model::Scenario& scenario,
                                const std::vector<model::Runbook>& runbooks,
                                const DrillOptions& options);

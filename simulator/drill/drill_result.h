@@ -150,6 +150,12 @@ struct DrillResult {
   // The checks of simulator/verify, when they were asked for; they count towards `passed`.
   std::optional<verify::Verification> verification;
   bool passed = false;
+  // Stopped early by SIGINT or SIGTERM (exec/interrupt.h): the record ends where it stopped.
+  bool interrupted = false;
+  // One draw from the drill's seeded generator at its end, after folding in one extra draw
+  // from every call's stream: differs when two runs of a seed consumed different randomness.
+  // Not part of result.json; compared by `rundrill run --check-determinism`.
+  uint64_t final_draw = 0;
 };
 
 }  // namespace rundrill::drill

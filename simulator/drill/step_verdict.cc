@@ -50,6 +50,11 @@ StepVerdict JudgeAttempt(const model::Step& step, const exec::StepProcessResult&
                                FormatDuration(SimDuration(wall_limit.count())) + " of real time");
     return verdict;
   }
+  if (run.stop == Stop::kInterrupted) {
+    verdict.outcome = StepOutcome::kFailed;
+    verdict.failures.push_back("interrupted: rundrill was asked to stop");
+    return verdict;
+  }
   const int wanted = step.expect.exit_code.value_or(0);
   if (run.exit_code != wanted) {
     verdict.failures.push_back(

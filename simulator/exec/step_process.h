@@ -19,8 +19,13 @@ struct StepProcessSpec {
   // The only wall-clock figure in a drill; it never influences virtual time.
   std::chrono::milliseconds wall_limit{30000};
   // Bytes of stdout, and of stderr, kept; beyond it the output is read and dropped and a
-  // line "[rundrill: output truncated after N bytes]" is appended.
+  // line "[rundrill: output truncated after N bytes]" is appended. Reading goes on, so the
+  // writer never blocks on a full pipe and ends with its own status; one that writes for
+  // ever is stopped by the wall-clock guard like any step that calls no fake.
   size_t output_limit = 16 << 20;
+  // Real time between SIGTERM and SIGKILL when the step's processes are stopped, so they
+  // may clean up; processes that ignore SIGTERM cost this much wall time.
+  std::chrono::milliseconds kill_grace{1000};
 };
 
 struct StepProcessResult {
@@ -30,6 +35,7 @@ struct StepProcessResult {
     kVirtualDeadline,  // a dispatch returned stop_step; the group was killed after answering
     kWallGuard,        // no fake was called for wall_limit; the group was killed
     kSignal,           // the shell was killed by a signal rundrill did not send
+    kInterrupted,      // rundrill was interrupted (exec/interrupt.h); the group was killed
   };
 
   // The shell's exit status; 128 + signal number when it died by a signal (as sh reports).
@@ -40,8 +46,11 @@ struct StepProcessResult {
   int signal = 0;  // the signal that ended the shell, or 0
   int calls = 0;   // fake calls answered during the step
   // The shell's pid, which is also the id of the step's process group. When Run returns,
-  // no process of that group is left (unless one was stuck beyond the cleanup bound).
+  // no process of that group is left, nor any process that left the group (setsid) and
+  // still carried the step's environment when the shell was gone (unless one was stuck
+  // beyond the cleanup bound).
   int process_group = 0;
+  int escaped = 0;  // processes that had left the group and were killed after it
 };
 
 }  // namespace rundrill::exec

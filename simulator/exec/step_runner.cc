@@ -1,7 +1,9 @@
 #include "simulator/exec/step_runner.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -29,17 +31,25 @@
 #include <boost/process/io.hpp>
 #include <boost/process/start_dir.hpp>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <exception>
+#include <fstream>
+#include <iostream>
+#include <iterator>
 #include <list>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <system_error>
 #include <vector>
 
 #include "fakes/shim/wire.h"
+#include "simulator/exec/interrupt.h"
+#include "simulator/exec/network_namespace.h"
 
 namespace rundrill::exec {
 namespace {
@@ -57,8 +67,9 @@ using Stop = StepProcessResult::Stop;
 constexpr std::chrono::milliseconds kPollRunning(250);
 constexpr std::chrono::milliseconds kPollRunningWithoutPidfd(10);
 constexpr std::chrono::milliseconds kPollCleanup(2);
-// After the shell exits: how long killed group members may take to disappear, and how long
-// output is still read from pipes that a process outside the group keeps open.
+// After the shell exits (and, for processes that ignore SIGTERM, after the kill grace): how
+// long killed processes may take to disappear, and how long output is still read from pipes
+// that a process outside the group keeps open.
 constexpr std::chrono::milliseconds kCleanupLimit(2000);
 constexpr std::chrono::milliseconds kOutputGrace(100);
 // Pause before accepting again after the listener failed (e.g. EMFILE).
@@ -72,6 +83,7 @@ constexpr uint32_t kHttpHeaderLimit = 16 * 1024;
 // exec: only async-signal-safe calls here.
 struct ChildSetup : bp::extend::handler {
   char** envp = nullptr;
+  int netns_fd = -1;  // the drill's network namespace, or -1: the machine's network
 
   template <typename Executor>
   void on_setup(Executor& exec) const {
@@ -80,6 +92,12 @@ struct ChildSetup : bp::extend::handler {
 
   template <typename Executor>
   void on_exec_setup(Executor& exec) const {
+    // Into the drill's own network, where only loopback exists, before anything else: a step
+    // must never run outside it once the drill has one.
+    if (netns_fd >= 0 && ::setns(netns_fd, CLONE_NEWNET) != 0) {
+      exec.set_error(std::error_code(errno, std::system_category()), "setns failed");
+      ::_exit(127);
+    }
     // Its own process group, so one kill(-pgid) reaches every process the step starts.
     if (::setpgid(0, 0) != 0) {
       exec.set_error(std::error_code(errno, std::system_category()), "setpgid failed");
@@ -173,12 +191,32 @@ struct HttpService {
   uint64_t generation = 0;
 };
 
+// Said once per process: the machine does not let drills have a network of their own, so a
+// step that ignores its environment could reach real addresses.
+void WarnSharedNetwork(const std::string& why) {
+  static std::once_flag once;
+  std::call_once(once, [&] {
+    std::cerr << "rundrill: steps run in this machine's network (no network namespace: " << why
+              << "); the scrubbed environment and the fakes first on PATH still apply, but a "
+                 "step that dials a real address directly is not stopped\n";
+  });
+}
+
 // Binds `service` to 127.0.0.1:`port` (0: an ephemeral port) and listens. Loopback only:
-// nothing outside this machine can reach the fakes.
-boost::system::error_code Listen(HttpService& service, unsigned short port) {
+// nothing outside this machine can reach the fakes. With `netns`, on the loopback of the
+// drill's own network, the only one its steps see.
+boost::system::error_code Listen(HttpService& service, unsigned short port,
+                                 const NetworkNamespace* netns) {
   boost::system::error_code ec;
   const Tcp::endpoint endpoint(asio::ip::address_v4::loopback(), port);
-  service.acceptor.open(endpoint.protocol(), ec);
+  if (netns != nullptr) {
+    std::string error;
+    const int fd = netns->Socket(AF_INET, SOCK_STREAM, 0, &error);
+    if (fd < 0) return boost::system::error_code(errno, boost::system::system_category());
+    service.acceptor.assign(endpoint.protocol(), fd, ec);
+  } else {
+    service.acceptor.open(endpoint.protocol(), ec);
+  }
   // A reopened listener must get its port back although connections it accepted before it
   // closed may still hold it (open, or in TIME_WAIT).
   if (!ec) service.acceptor.set_option(Tcp::acceptor::reuse_address(true), ec);
@@ -231,13 +269,18 @@ class StepRun {
         guard_(io),
         poll_(io),
         cleanup_(io),
-        accept_retry_(io) {}
+        accept_retry_(io),
+        kill_timer_(io),
+        interrupt_(io) {}
+
+  int netns_fd = -1;  // the drill's network namespace for the child, or -1
 
   Status Start(const std::map<std::string, std::string>& env, const std::string& cwd,
                const std::string& stdin_path) {
     EnvBlock env_block(env);
     ChildSetup setup;
     setup.envp = env_block.get();
+    setup.netns_fd = netns_fd;
     std::error_code ec;
     boost::filesystem::path stdin_file(stdin_path);
     // `setup` touches only descriptors above 2, so it may run before or after the redirections.
@@ -253,6 +296,11 @@ class StepRun {
     // must not reap or terminate it.
     child.detach();
     result_.process_group = pid_;
+    // Every process the step starts inherits this entry unless it rewrites its environment:
+    // it names this runner's socket, so it tells this step's escapees from other drills'.
+    if (auto socket = env.find("RUNDRILL_SOCKET"); socket != env.end()) {
+      marker_ = "RUNDRILL_SOCKET=" + socket->second;
+    }
 
     int pidfd = OpenPidfd(pid_);
     if (pidfd >= 0) {
@@ -266,6 +314,7 @@ class StepRun {
     for (const std::unique_ptr<HttpService>& service : services_) AcceptHttp(*service);
     ArmGuard();
     ArmPoll(pidfd_.is_open() ? kPollRunning : kPollRunningWithoutPidfd);
+    WatchInterrupt();
     return Status::Ok();
   }
 
@@ -345,17 +394,183 @@ class StepRun {
   }
 
   void KillGroup() {
-    if (pid_ > 0) ::kill(-pid_, SIGKILL);
+    if (pid_ > 0 && !group_gone_) ::kill(-pid_, SIGKILL);
+  }
+
+  // SIGTERM first so the step's processes may clean up, SIGKILL after spec.kill_grace for
+  // those that ignore it (or that were forked after the SIGTERM). Repeatable: only the
+  // first call signals and starts the grace.
+  void TerminateGroup() {
+    if (kill_now_) {
+      KillGroup();
+      SignalEscapees(SIGKILL);
+      return;
+    }
+    if (!term_sent_ && pid_ > 0 && !group_gone_) {
+      ::kill(-pid_, SIGTERM);
+      // A stopped process acts on SIGTERM only once continued.
+      ::kill(-pid_, SIGCONT);
+    }
+    StartKillGrace();
+  }
+
+  void StartKillGrace() {
+    if (term_sent_) return;
+    term_sent_ = true;
+    kill_timer_.expires_after(spec_.kill_grace);
+    kill_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || finished_) return;
+      kill_now_ = true;
+      KillGroup();
+      SignalEscapees(SIGKILL);
+      ArmPoll(kPollCleanup);
+    });
+  }
+
+  // ---- processes that left the group ----
+
+  // An escapee is a process that left the step's group (setsid, or a shell's job control),
+  // outlived the shell, and so was adopted by this process (PR_SET_CHILD_SUBREAPER): a child
+  // of ours that is not a step shell and still carries the step's marker. Its pid cannot be
+  // reused before it is reaped here, so signalling a remembered escapee is always safe.
+  void SignalEscapee(pid_t pid, int signal) {
+    ::kill(pid, signal);
+    // It may lead a group of its own (setsid makes it one): take its members with it.
+    if (::getpgid(pid) == pid) {
+      escaped_groups_.insert(pid);
+      ::kill(-pid, signal);
+    }
+    if (signal == SIGTERM) ::kill(pid, SIGCONT);
+  }
+
+  void SignalEscapees(int signal) {
+    for (pid_t pid : escapees_) SignalEscapee(pid, signal);
+    for (pid_t group : escaped_groups_) ::kill(-group, signal);
+  }
+
+  struct ProcStat {
+    char state = '?';
+    pid_t ppid = 0;
+    pid_t group = 0;
+    pid_t session = 0;
+  };
+
+  // A /proc file read with plain read(2): the process may die while it is read (ESRCH),
+  // and a stream would throw then.
+  static bool ReadProcFile(const std::string& path, std::string* out) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    char buffer[4096];
+    ssize_t n;
+    while ((n = ::read(fd, buffer, sizeof buffer)) > 0 || (n < 0 && errno == EINTR)) {
+      if (n > 0) out->append(buffer, static_cast<size_t>(n));
+    }
+    ::close(fd);
+    return n == 0;
+  }
+
+  static bool ReadStat(pid_t pid, ProcStat* out) {
+    std::string text;
+    if (!ReadProcFile("/proc/" + std::to_string(pid) + "/stat", &text)) return false;
+    // The command name may hold spaces and parentheses: the fields start after the last ')'.
+    const size_t close = text.rfind(')');
+    if (close == std::string::npos || close + 2 >= text.size()) return false;
+    const char* p = text.data() + close + 2;
+    const char* end = text.data() + text.size();
+    out->state = *p;
+    p += 2;
+    long fields[3] = {0, 0, 0};  // ppid, pgrp, session
+    for (long& field : fields) {
+      auto [next, ec] = std::from_chars(p, end, field);
+      if (ec != std::errc()) return false;
+      p = next + 1;
+      if (p >= end) return false;
+    }
+    out->ppid = static_cast<pid_t>(fields[0]);
+    out->group = static_cast<pid_t>(fields[1]);
+    out->session = static_cast<pid_t>(fields[2]);
+    return true;
+  }
+
+  bool CarriesMarker(pid_t pid) const {
+    if (marker_.empty()) return false;
+    std::string environ;
+    if (!ReadProcFile("/proc/" + std::to_string(pid) + "/environ", &environ)) return false;
+    for (size_t start = 0; start < environ.size();) {
+      const size_t end = std::min(environ.find('\0', start), environ.size());
+      if (environ.compare(start, end - start, marker_) == 0) return true;
+      start = end + 1;
+    }
+    return false;
+  }
+
+  // Finds this step's escapees, signals the new ones, reaps the dead; true when none is
+  // left. Zombies carry no environment any more: a zombie child that made its own session
+  // is reaped whichever drill it came from, since rundrill starts no session leaders itself
+  // and a zombie needs only reaping.
+  bool HuntEscapees() {
+    for (auto it = escapees_.begin(); it != escapees_.end();) {
+      int status = 0;
+      const pid_t reaped = ::waitpid(*it, &status, WNOHANG);
+      it = (reaped == *it || (reaped < 0 && errno == ECHILD)) ? escapees_.erase(it) : std::next(it);
+    }
+    const pid_t self = ::getpid();
+    bool alive = false;
+    DIR* proc = ::opendir("/proc");
+    if (proc == nullptr) return escapees_.empty();
+    while (const dirent* entry = ::readdir(proc)) {
+      pid_t pid = 0;
+      const char* name = entry->d_name;
+      auto [end, ec] = std::from_chars(name, name + std::strlen(name), pid);
+      if (ec != std::errc() || *end != '\0') continue;
+      ProcStat stat;
+      if (!ReadStat(pid, &stat) || stat.ppid != self) continue;
+      if (stat.state == 'Z') {
+        // Members of an escaped group, killed with it, come here once their leader died.
+        if (stat.session == pid || escapees_.count(pid) > 0 ||
+            escaped_groups_.count(stat.group) > 0) {
+          int status = 0;
+          if (::waitpid(pid, &status, WNOHANG) == pid) escapees_.erase(pid);
+        }
+        continue;
+      }
+      if (escapees_.count(pid) > 0) {
+        alive = true;
+        continue;
+      }
+      if (!CarriesMarker(pid)) continue;
+      escapees_.insert(pid);
+      ++result_.escaped;
+      alive = true;
+      SignalEscapee(pid, kill_now_ ? SIGKILL : SIGTERM);
+    }
+    ::closedir(proc);
+    // A group is watched until its last member is gone, so no member dies after the step
+    // ended and stays a zombie. Its id is not reused while any member (zombies too) exists.
+    for (auto it = escaped_groups_.begin(); it != escaped_groups_.end();) {
+      if (::kill(-*it, 0) != 0 && errno == ESRCH) {
+        it = escaped_groups_.erase(it);
+      } else {
+        alive = true;
+        ++it;
+      }
+    }
+    if (alive) {
+      StartKillGrace();
+      if (kill_now_) SignalEscapees(SIGKILL);
+    }
+    return !alive && escapees_.empty();
   }
 
   void CheckProcesses() {
+    if (!shell_reaped_ && !stop_decided_ && Interrupted()) StopStep(Stop::kInterrupted);
     if (!shell_reaped_) {
       siginfo_t info{};
       int rc = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT);
       if (rc == 0 && info.si_pid == pid_) {
         // The shell is a zombie, so its pid (the group's id) cannot be reused until it is
-        // reaped: killing the group now can only reach the step's own leftovers.
-        KillGroup();
+        // reaped: signalling the group now can only reach the step's own leftovers.
+        TerminateGroup();
         int status = 0;
         while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
         }
@@ -363,7 +578,7 @@ class StepRun {
         OnShellGone();
       } else if (rc != 0 && errno == ECHILD) {
         // Someone else reaped our child (a SIGCHLD set to SIG_IGN, or a stray waitpid(-1)).
-        KillGroup();
+        TerminateGroup();
         error_ = Status::Internal("step runner: lost the exit status of step '" + spec_.step_id +
                                   "' (process " + std::to_string(pid_) + " was reaped elsewhere)");
         OnShellGone();
@@ -380,11 +595,14 @@ class StepRun {
       }
       if (::kill(-pid_, 0) != 0 && errno == ESRCH) {
         group_gone_ = true;
-        if (!(out_.eof && err_.eof)) ArmCleanup(kOutputGrace);
-      } else {
+      } else if (kill_now_) {
         // Something may have forked between kills; SIGKILL is cheap to repeat.
         KillGroup();
       }
+    }
+    if (group_gone_ && !escapees_gone_ && HuntEscapees()) {
+      escapees_gone_ = true;
+      if (!(out_.eof && err_.eof)) ArmCleanup(kOutputGrace);
     }
     MaybeFinish();
   }
@@ -407,7 +625,7 @@ class StepRun {
     boost::system::error_code ignored;
     guard_.cancel(ignored);
     pidfd_.close(ignored);
-    ArmCleanup(kCleanupLimit);
+    ArmCleanup(kCleanupLimit + spec_.kill_grace);
     ArmPoll(kPollCleanup);
   }
 
@@ -427,8 +645,27 @@ class StepRun {
       stop_decided_ = true;
       result_.stop = reason;
     }
-    KillGroup();
+    TerminateGroup();
     ArmPoll(kPollCleanup);
+  }
+
+  // The interrupt pipe is never drained, so this fires in every runner once it is written.
+  void WatchInterrupt() {
+    const int fd = InterruptFd();
+    if (fd < 0) return;
+    const int own = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    if (own < 0) return;
+    boost::system::error_code ec;
+    interrupt_.assign(own, ec);
+    if (ec) {
+      ::close(own);
+      return;
+    }
+    interrupt_.async_wait(asio::posix::stream_descriptor::wait_read,
+                          [this](const boost::system::error_code& e) {
+                            if (e || finished_ || shell_reaped_) return;
+                            StopStep(Stop::kInterrupted);
+                          });
   }
 
   void ArmGuard() {
@@ -440,7 +677,9 @@ class StepRun {
   }
 
   void MaybeFinish() {
-    if (!finished_ && shell_reaped_ && group_gone_ && out_.eof && err_.eof) Finish();
+    if (!finished_ && shell_reaped_ && group_gone_ && escapees_gone_ && out_.eof && err_.eof) {
+      Finish();
+    }
   }
 
   void Finish() {
@@ -466,6 +705,8 @@ class StepRun {
     poll_.cancel(ignored);
     cleanup_.cancel(ignored);
     accept_retry_.cancel(ignored);
+    kill_timer_.cancel(ignored);
+    interrupt_.close(ignored);
   }
 
   // ---- output ----
@@ -786,6 +1027,8 @@ class StepRun {
   asio::steady_timer poll_;          // see kPollRunning
   asio::steady_timer cleanup_;       // bounds the wait after the shell is gone
   asio::steady_timer accept_retry_;  // the drill socket's; each HttpService has its own
+  asio::steady_timer kill_timer_;    // the grace between SIGTERM and SIGKILL
+  asio::posix::stream_descriptor interrupt_;  // a dup of InterruptFd()
   std::list<std::shared_ptr<Connection>> connections_;
   std::list<std::shared_ptr<HttpConnection>> http_connections_;
 
@@ -794,6 +1037,12 @@ class StepRun {
   bool stop_decided_ = false;
   bool shell_reaped_ = false;
   bool group_gone_ = false;
+  bool escapees_gone_ = false;
+  bool term_sent_ = false;
+  bool kill_now_ = false;           // the grace is over: SIGKILL whatever is left
+  std::string marker_;              // "RUNDRILL_SOCKET=<this runner's socket>"
+  std::set<pid_t> escapees_;        // adopted escapees signalled and not yet reaped
+  std::set<pid_t> escaped_groups_;  // groups led by escapees, until no member is left
   bool finished_ = false;
 };
 
@@ -801,7 +1050,8 @@ class StepRun {
 
 class StepRunner::Impl {
  public:
-  Impl(const Sandbox& sandbox, const std::vector<std::string>& http_services)
+  Impl(const Sandbox& sandbox, const std::vector<std::string>& http_services,
+       StepRunner::Network network)
       : sandbox_(sandbox), acceptor_(io_) {
     // Reaping a step's killed grandchildren needs them to be adopted by this process rather
     // than by init. Failure only weakens the "group gone" guarantee to "group killed".
@@ -820,9 +1070,14 @@ class StepRunner::Impl {
     } else {
       ::fcntl(acceptor_.native_handle(), F_SETFD, FD_CLOEXEC);
     }
+    if (network == StepRunner::Network::kOwn) {
+      std::string why;
+      netns_ = NetworkNamespace::Create(&why);
+      if (!netns_) WarnSharedNetwork(why);
+    }
     for (const std::string& name : http_services) {
       auto service = std::make_unique<HttpService>(io_, name);
-      if (!Listen(*service, 0)) {
+      if (!Listen(*service, 0, netns_.get())) {
         service->port = service->acceptor.local_endpoint().port();
         service->base_url = "http://127.0.0.1:" + std::to_string(service->port);
       }
@@ -861,7 +1116,7 @@ class StepRunner::Impl {
       service->error = Status::Ok();
       return;
     }
-    const boost::system::error_code ec = Listen(*service, service->port);
+    const boost::system::error_code ec = Listen(*service, service->port, netns_.get());
     if (ec) {
       service->error = Status::Environment("cannot reopen the HTTP service '" + service->name +
                                            "' on 127.0.0.1:" + std::to_string(service->port) +
@@ -878,6 +1133,14 @@ class StepRunner::Impl {
     if (Status broken = ServiceError(); !broken.ok()) return broken;
     DropStaleConnections();
 
+    if (Interrupted()) {
+      // Nothing is started once rundrill is stopping.
+      StepProcessResult stopped;
+      stopped.stop = StepProcessResult::Stop::kInterrupted;
+      stopped.signal = SIGINT;
+      stopped.exit_code = 128 + SIGINT;
+      return stopped;
+    }
     std::map<std::string, std::string> env = spec.env;
     env["RUNDRILL_STEP_ID"] = spec.step_id;
     env["RUNDRILL_SOCKET"] = sandbox_.socket_path();
@@ -895,6 +1158,7 @@ class StepRunner::Impl {
 
     io_.restart();
     StepRun run(io_, acceptor_, services_, spec, dispatcher);
+    run.netns_fd = netns_ ? netns_->fd() : -1;
     Status started = run.Start(env, cwd, stdin_path);
     // The child holds its own descriptor of the input now.
     if (stdin_path != "/dev/null") ::unlink(stdin_path.c_str());
@@ -957,14 +1221,17 @@ class StepRunner::Impl {
   const Sandbox& sandbox_;
   asio::io_context io_;
   Local::acceptor acceptor_;
+  // The steps' own network (loopback only), when this process may make one.
+  std::unique_ptr<NetworkNamespace> netns_;
   std::vector<std::unique_ptr<HttpService>> services_;  // in the order given; few, so a list
   Status listener_status_;
   StepRun* running_ = nullptr;  // the step being served, while io_ runs
   int stdin_files_ = 0;
 };
 
-StepRunner::StepRunner(const Sandbox& sandbox, const std::vector<std::string>& http_services)
-    : impl_(std::make_unique<Impl>(sandbox, http_services)) {}
+StepRunner::StepRunner(const Sandbox& sandbox, const std::vector<std::string>& http_services,
+                       Network network)
+    : impl_(std::make_unique<Impl>(sandbox, http_services, network)) {}
 
 StepRunner::~StepRunner() = default;
 

@@ -31,11 +31,15 @@ namespace rundrill::exec {
 //
 // Process groups: each step's shell leads its own process group, and everything it starts
 // (pipelines, `sleep` loops, background jobs) stays in that group unless it deliberately
-// leaves it (setsid). The whole group is killed with SIGKILL when the guard fires, when a
-// dispatch reports the step's virtual deadline, and also when the shell exits on its own:
-// background jobs never outlive their step. To reap killed grandchildren whose parent died
-// first, the runner marks this process a child subreaper (PR_SET_CHILD_SUBREAPER) — a
-// process-wide setting; orphans that left the group are adopted too and stay unreaped.
+// leaves it (setsid). The whole group is stopped — SIGTERM, then SIGKILL after
+// spec.kill_grace — when the guard fires, when a dispatch reports the step's virtual
+// deadline, when rundrill is interrupted (exec/interrupt.h), and also when the shell exits on
+// its own: background jobs never outlive their step. The runner marks this process a child
+// subreaper (PR_SET_CHILD_SUBREAPER, process-wide), so every process of the step whose
+// parent died is adopted here rather than by init: killed group members are reaped, and a
+// process that left the group is found among the adopted children by the step's
+// RUNDRILL_SOCKET in its environment, stopped the same way (with its own group) and reaped.
+// Only a process that both left the group and rewrote its environment gets away.
 //
 // Descriptors: children get only stdin, stdout and stderr; every other descriptor of this
 // process (other drills' sockets and pipes included) is closed on exec.
@@ -45,7 +49,15 @@ class StepRunner {
   // loopback listener on an ephemeral port for each of `http_services` (distinct names). A
   // failure of the socket is reported by every Run as Status::Environment; a service whose
   // port cannot be bound has no URL. `sandbox` must outlive the runner.
-  explicit StepRunner(const Sandbox& sandbox, const std::vector<std::string>& http_services = {});
+  //
+  // Network: with kOwn (drills), the steps run in a network namespace of their own with only
+  // loopback up, and the HTTP listeners are on that loopback (exec/network_namespace.h);
+  // where this process may not make one, it says so once on stderr and runs them in the
+  // machine's network. kShared keeps steps and listeners in the machine's network, for tests
+  // that reach the listeners themselves.
+  enum class Network { kOwn, kShared };
+  explicit StepRunner(const Sandbox& sandbox, const std::vector<std::string>& http_services = {},
+                      Network network = Network::kOwn);
   ~StepRunner();
   StepRunner(const StepRunner&) = delete;
   StepRunner& operator=(const StepRunner&) = delete;

@@ -1,9 +1,13 @@
 #include "simulator/load/yaml_reader.h"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <limits>
+#include <sstream>
 
 #include "simulator/load/spelling.h"
 #include "simulator/text/pattern.h"
@@ -30,27 +34,174 @@ bool ParseDouble(std::string_view text, double* out) {
   return ec == std::errc() && ptr == text.data() + text.size() && std::isfinite(*out);
 }
 
+// The offset of the first byte of `text` that is not part of well-formed UTF-8, or is a
+// control character YAML does not allow, if any.
+// yaml-cpp passes such bytes through, but YAML is Unicode and whatever reads the loaded
+// strings later (JSON reports, the Slack and PagerDuty fakes) would fail on them far from
+// the file.
+std::optional<size_t> FirstInvalidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+    const unsigned char b = byte(i);
+    size_t length = 0;
+    uint32_t min = 0;
+    uint32_t code = 0;
+    if (b < 0x80) {
+      // YAML allows no control characters but these; a NUL would also make yaml-cpp take
+      // the file for UTF-16 or UTF-32 and read it as nonsense.
+      if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f) return i;
+      ++i;
+      continue;
+    } else if (b >= 0xc2 && b <= 0xdf) {
+      length = 2, min = 0x80, code = b & 0x1f;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      length = 3, min = 0x800, code = b & 0x0f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      length = 4, min = 0x10000, code = b & 0x07;
+    } else {
+      return i;
+    }
+    if (text.size() - i < length) return i;
+    for (size_t k = 1; k < length; ++k) {
+      if ((byte(i + k) & 0xc0) != 0x80) return i;
+      code = (code << 6) | (byte(i + k) & 0x3f);
+    }
+    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8.
+    if (code < min || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) return i;
+    i += length;
+  }
+  return std::nullopt;
+}
+
+// Records where each document starts, and nothing else.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// How many values aliases may add to a document beyond what its text could hold written
+// out: far more than any runbook reuses, far less than the readers could walk in a moment.
+constexpr size_t kMaxAliasExpansions = 100000;
+
+// yaml-cpp shares an anchored node among its aliases rather than copying it, so a small
+// file can stand for a huge tree ("billion laughs": ten aliases of ten aliases of ...) or, since
+// an alias may name the collection it sits in, an endless one. The readers walk what they read
+// as a tree (a Slack message's blocks are copied whole), so such a document must be refused
+// before they see it. Walks the document as the readers would, aliases expanded, counting
+// values: more than `budget` is only possible through aliases, since a document written out
+// has fewer values than twice its bytes; deeper than yaml-cpp lets a document nest only
+// through a cycle.
+struct ExpansionCheck {
+  static constexpr int kMaxDepth = 2000;  // yaml-cpp's own nesting limit (DepthGuard)
+  size_t budget = 0;
+  size_t seen = 0;
+  std::optional<YAML::Mark> too_many;
+  std::optional<YAML::Mark> cycle;
+
+  bool Walk(const YAML::Node& node, int depth) {
+    if (++seen > budget) {
+      too_many = node.Mark();
+      return false;
+    }
+    if (depth > kMaxDepth) {
+      cycle = node.Mark();
+      return false;
+    }
+    if (node.IsSequence()) {
+      for (const YAML::Node& item : node) {
+        if (!Walk(item, depth + 1)) return false;
+      }
+    } else if (node.IsMap()) {
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        if (!Walk(it->first, depth + 1) || !Walk(it->second, depth + 1)) return false;
+      }
+    }
+    return true;
+  }
+};
+
 }  // namespace
 
 std::optional<YAML::Node> ParseDocument(Reporter& r, std::string_view text) {
   r.set_source(text);
-  std::vector<YAML::Node> docs;
+  if (std::optional<size_t> bad = FirstInvalidUtf8(text)) {
+    const size_t line_start = text.rfind('\n', *bad == 0 ? 0 : *bad - 1);
+    model::SourceMark mark = r.FileStart();
+    mark.line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + *bad, '\n'));
+    mark.column = 1 + static_cast<int>(line_start == std::string_view::npos || *bad == 0
+                                           ? *bad
+                                           : *bad - line_start - 1);
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned char>(text[*bad]));
+    const bool control = static_cast<unsigned char>(text[*bad]) < 0x80;
+    r.Error(mark,
+            std::string(control ? "file has a control character" : "file is not valid UTF-8") +
+                " (byte " + hex + ")");
+    return std::nullopt;
+  }
+  YAML::Node root;
   try {
-    docs = YAML::LoadAll(std::string(text));
+    // Not YAML::LoadAll: in yaml-cpp 0.7 it loops forever, allocating, on a token no rule
+    // consumes (a lone ","; jbeder/yaml-cpp#1040, fixed upstream in 0.8.0 by #1319). A first
+    // pass only counts documents, and notices a document starting where the previous one
+    // did, which is that loop; then YAML::Load builds the one document there is.
+    DocumentStarts documents;
+    std::istringstream stream{std::string(text)};
+    YAML::Parser parser(stream);
+    while (documents.starts.size() < 3 && parser.HandleNextDocument(documents)) {
+    }
+    const std::vector<YAML::Mark>& starts = documents.starts;
+    for (size_t i = 1; i < starts.size(); ++i) {
+      if (starts[i].pos == starts[i - 1].pos) {
+        const size_t pos = static_cast<size_t>(std::max(starts[i].pos, 0));
+        r.Error(r.MarkOf(starts[i]),
+                "invalid YAML: unexpected " +
+                    (pos < text.size() ? Quote(text.substr(pos, 1)) : std::string("end of file")));
+        return std::nullopt;
+      }
+    }
+    if (starts.size() > 1) {
+      r.Error(r.MarkOf(starts[1]),
+              "file has more than one YAML document (put each runbook or "
+              "scenario in its own file)");
+      return std::nullopt;
+    }
+    root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
     r.Error(r.MarkOf(e.mark), "invalid YAML: " + e.msg);
     return std::nullopt;
   }
-  if (docs.empty() || (docs.size() == 1 && docs[0].IsNull())) {
+  if (root.IsNull()) {
     r.Error(r.FileStart(), "file is empty");
     return std::nullopt;
   }
-  if (docs.size() > 1) {
-    r.Error(r.MarkOf(docs[1]),
-            "file has more than one YAML document (put each runbook or scenario in its own file)");
+  ExpansionCheck check;
+  check.budget = kMaxAliasExpansions + 2 * text.size();
+  if (!check.Walk(root, 0)) {
+    if (check.cycle) {
+      r.Error(r.MarkOf(*check.cycle), "an alias refers to a collection that contains it");
+    } else {
+      r.Error(r.MarkOf(*check.too_many),
+              "too many alias expansions: the aliases expand this document by more than " +
+                  std::to_string(kMaxAliasExpansions) + " values");
+    }
     return std::nullopt;
   }
-  return docs[0];
+  return root;
 }
 
 std::string Describe(const YAML::Node& node) {

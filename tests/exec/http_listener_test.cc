@@ -55,7 +55,9 @@ class HttpListenerTest : public ::testing::Test {
     StatusOr<std::unique_ptr<Sandbox>> sandbox = Sandbox::Create(options);
     ASSERT_TRUE(sandbox.ok()) << sandbox.status().message();
     sandbox_ = std::move(*sandbox);
-    runner_ = std::make_unique<StepRunner>(*sandbox_, std::vector<std::string>{"a", "b"});
+    // The test reaches the listeners from its own network, so the steps share it.
+    runner_ = std::make_unique<StepRunner>(*sandbox_, std::vector<std::string>{"a", "b"},
+                                           StepRunner::Network::kShared);
     // Requests carrying `X-Close: b` or `X-Open: b` change service b while the step runs.
     dispatcher_.on_http = [this](const fakes::HttpRequest& request) {
       if (!request.Header("x-close").empty()) {

@@ -180,6 +180,20 @@ TEST_F(ExecIntegration, WallGuardKillsBusyLoop) {
   StepProcessResult result = Run(spec);
   EXPECT_LT(Clock::now() - start, std::chrono::seconds(3));
   EXPECT_EQ(result.stop, Stop::kWallGuard);
+  // Asked to stop first (TERM), as a runner stopping a job does; the shell takes it.
+  EXPECT_EQ(result.signal, SIGTERM);
+  EXPECT_EQ(result.exit_code, 128 + SIGTERM);
+  EXPECT_TRUE(GroupGone(result.process_group));
+}
+
+// A loop that ignores TERM is killed after the grace period.
+TEST_F(ExecIntegration, WallGuardKillsALoopThatIgnoresTerm) {
+  StepProcessSpec spec = Spec("trap '' TERM; while true; do :; done");
+  spec.wall_limit = std::chrono::milliseconds(300);
+  Clock::time_point start = Clock::now();
+  StepProcessResult result = Run(spec);
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));
+  EXPECT_EQ(result.stop, Stop::kWallGuard);
   EXPECT_EQ(result.signal, SIGKILL);
   EXPECT_EQ(result.exit_code, 128 + SIGKILL);
   EXPECT_TRUE(GroupGone(result.process_group));
