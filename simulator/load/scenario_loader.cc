@@ -8,8 +8,8 @@
 #include "simulator/load/file_reading.h"
 #include "simulator/load/loader.h"
 #include "simulator/load/scenario_reader.h"
-#include "simulator/load/verify_reader.h"
 #include "simulator/load/spelling.h"
+#include "simulator/load/verify_reader.h"
 #include "simulator/load/yaml_reader.h"
 
 namespace rundrill::load {
