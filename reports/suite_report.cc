@@ -11,8 +11,9 @@ bool Counts(const lint::LintFinding& f, lint::Severity severity) {
   return !f.silenced() && f.severity == severity;
 }
 
-// What failed in a drill, one line each: unmet expectations, failed checks, failed steps.
-std::vector<std::string> Failures(const drill::DrillResult& r) {
+}  // namespace
+
+std::vector<std::string> DrillFailures(const drill::DrillResult& r) {
   std::vector<std::string> out;
   for (const auto& e : r.expectations) {
     if (!e.passed) out.push_back("expected " + e.what + "; found " + e.detail);
@@ -38,6 +39,8 @@ std::vector<std::string> Failures(const drill::DrillResult& r) {
   }
   return out;
 }
+
+namespace {
 
 std::string Cell(const std::string& text) {
   std::string out;
@@ -89,7 +92,7 @@ json SuiteToJson(const SuiteRecord& suite) {
     if (d.result != nullptr) {
       entry["passed"] = d.result->passed;
       entry["reproduce"] = d.result->reproduce;
-      entry["failures"] = Failures(*d.result);
+      entry["failures"] = DrillFailures(*d.result);
       entry["error"] = nullptr;
     } else {
       entry["passed"] = false;
@@ -180,7 +183,7 @@ std::string RenderSuiteMarkdown(const SuiteRecord& suite) {
       md << "Could not run: " << d.error << "\n\n";
       continue;
     }
-    for (const auto& line : Failures(*d.result)) md << "- " << line << "\n";
+    for (const auto& line : DrillFailures(*d.result)) md << "- " << line << "\n";
     md << "\nReproduce:\n\n```sh\n"
        << d.result->reproduce << "\n```\n\nReport: `drills/" << d.id << "/report.md`\n\n";
   }

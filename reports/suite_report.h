@@ -53,6 +53,10 @@ std::string RenderSuiteJson(const SuiteRecord& suite);
 // lint errors; then every drill in a table.
 std::string RenderSuiteMarkdown(const SuiteRecord& suite);
 
+// What failed in a drill, one line each: unmet expectations and failed checks, or, when
+// there are none, its failed steps.
+std::vector<std::string> DrillFailures(const drill::DrillResult& result);
+
 // The lint findings as suite.json holds them, read back for a merge.
 std::vector<lint::LintFinding> LintFromJson(const nlohmann::json& lint);
 

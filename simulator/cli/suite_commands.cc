@@ -309,16 +309,11 @@ int Gameday(const GamedayOptions& options, Io io) {
     if (run.result && run.result->figures.time_to_resolve) {
       d.time_to_resolve_ms = run.result->figures.time_to_resolve->count();
     }
-    d.failures = run.result ? "" : run.error;
-    history_run.drills.push_back(std::move(d));
-  }
-  const nlohmann::json index = reports::SuiteToJson(record);
-  for (size_t i = 0; i < history_run.drills.size(); ++i) {
-    std::string lines;
-    for (const auto& f : index["drills"][i].value("failures", std::vector<std::string>{})) {
-      lines += f + "\n";
+    d.failures = run.error;
+    if (run.result) {
+      for (const auto& line : reports::DrillFailures(*run.result)) d.failures += line + "\n";
     }
-    if (!lines.empty()) history_run.drills[i].failures = lines;
+    history_run.drills.push_back(std::move(d));
   }
 
   std::string error;
